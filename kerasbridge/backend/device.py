@@ -22,9 +22,29 @@ def _default_device() -> str:
 DEFAULT_DEVICE = _default_device()
 
 
+def _stack() -> list:
+    stack = getattr(_state, "stack", None)
+    if stack is None:
+        stack = _state.stack = []
+    return stack
+
+
 def get_device() -> str:
-    """Return the device on which new tensors and weights are placed."""
-    return getattr(_state, "device", None) or DEFAULT_DEVICE
+    """Return the device on which new tensors are placed."""
+    stack = _stack()
+    return stack[-1] if stack else DEFAULT_DEVICE
+
+
+def get_variable_device() -> str:
+    """Return the device for new weights: the innermost scope that is not `meta`.
+
+    Shape inference runs layers on `meta` tensors; weights a layer creates on the way
+    must still hold real values.
+    """
+    for device in reversed(_stack()):
+        if device != "meta":
+            return device
+    return DEFAULT_DEVICE
 
 
 def _parse_device(device_name) -> str:
@@ -41,9 +61,10 @@ def _parse_device(device_name) -> str:
 @contextlib.contextmanager
 def device_scope(device_name):
     """Context manager placing new tensors and weights on `device_name` (`"cpu"`, `"gpu:0"`...)."""
-    previous = getattr(_state, "device", None)
-    _state.device = _parse_device(device_name)
+    stack = _stack()
+    device = _parse_device(device_name)
+    stack.append(device)
     try:
-        yield torch.device(_state.device)
+        yield torch.device(device)
     finally:
-        _state.device = previous
+        stack.pop()

@@ -31,7 +31,7 @@ _ALIASES = {
     "float": "float32",
     "double": "float64",
     "half": "float16",
-    "int": "int64",
+    "int": "int32",
     "uint": "uint32",
     "bool_": "bool",
     "boolean": "bool",
@@ -54,13 +54,13 @@ def standardize_dtype(dtype) -> str:
         return name
     if hasattr(dtype, "name") and not isinstance(dtype, str) and dtype is not bool:
         # numpy dtypes and dtype policies expose `.name`
-        name = getattr(dtype, "name")
+        name = dtype.name
         if isinstance(name, str) and name in TORCH_DTYPES:
             return name
     if dtype is float:
         return "float32"
     if dtype is int:
-        return "int64"
+        return "int32"
     if dtype is bool:
         return "bool"
     if isinstance(dtype, type) and issubclass(dtype, np.generic):
@@ -94,3 +94,133 @@ def is_float_dtype(dtype) -> bool:
 def is_int_dtype(dtype) -> bool:
     """Whether `dtype` is an integer dtype (signed or unsigned)."""
     return standardize_dtype(dtype) in INT_TYPES
+
+
+# -- Keras type promotion (`keras.backend.result_type`) ---------------------------------------
+# A JAX-style lattice: each dtype points at the dtypes directly above it. "int" and "float"
+# are the weak types of Python scalars, which adopt the dtype of the tensor they meet.
+_PROMOTION_EDGES = {
+    "bool": ("int",),
+    "int": ("uint8", "int8", "complex64"),
+    "uint8": ("int16", "uint16"),
+    "uint16": ("int32", "uint32"),
+    "uint32": ("int64", "uint64"),
+    "uint64": ("float",),
+    "int8": ("int16",),
+    "int16": ("int32",),
+    "int32": ("int64",),
+    "int64": ("float",),
+    "float": ("bfloat16", "float16"),
+    "bfloat16": ("float32",),
+    "float16": ("float32",),
+    "float32": ("float64", "complex64"),
+    "float64": ("complex128",),
+    "complex64": ("complex128",),
+    "complex128": (),
+}
+
+
+def _upper_bounds() -> dict[str, frozenset]:
+    bounds = {}
+    for node in _PROMOTION_EDGES:
+        seen, todo = {node}, [node]
+        while todo:
+            for parent in _PROMOTION_EDGES[todo.pop()]:
+                if parent not in seen:
+                    seen.add(parent)
+                    todo.append(parent)
+        bounds[node] = frozenset(seen)
+    return bounds
+
+
+_UPPER_BOUNDS = _upper_bounds()
+# The torch backend of Keras has no 64-bit default types: promotion results are narrowed.
+_NARROW_64 = {"int64": "int32", "uint64": "uint32", "float64": "float32", "complex128": "complex64"}
+_FLOAT8 = ("float8_e4m3fn", "float8_e5m2")
+
+
+def _least_upper_bound(nodes: frozenset) -> str:
+    common = frozenset.intersection(*(_UPPER_BOUNDS[n] for n in nodes))
+    lowest = [c for c in common if common <= _UPPER_BOUNDS[c]]
+    if len(lowest) != 1:
+        raise ValueError(
+            f"Input dtypes {tuple(sorted(nodes))} have no available implicit dtype promotion path. "
+            "Try explicitly casting inputs to the desired output type."
+        )
+    return lowest[0]
+
+
+def _resolve_weak(dtype: str) -> str:
+    bits = config.floatx()[-2:]
+    kind = "f" if dtype == "bfloat16" else dtype[0]
+    if kind == "b":
+        return "bool"
+    if kind in ("i", "u"):
+        return f"{'int' if kind == 'i' else 'uint'}{bits}"
+    return f"float{bits}"
+
+
+_RESULT_CACHE: dict[tuple, str] = {}
+
+
+def _entry(arg) -> tuple[str, bool]:
+    if arg is int:
+        return "int32", True
+    if arg is float:
+        return "float32", True
+    if arg is None:
+        return config.floatx(), False
+    if isinstance(arg, str) and arg == "int":
+        return "int32", False
+    return standardize_dtype(arg), False
+
+
+def result_type(*dtypes) -> str:
+    """Return the dtype Keras's promotion rules give for combining `dtypes`.
+
+    Python `int` and `float` (the types, not values) are weak: they take the dtype of the
+    tensor dtype they are combined with. 64-bit results are narrowed to 32 bits, as with
+    the torch backend of Keras. No argument gives `floatx()`.
+
+    Args:
+        *dtypes: Dtypes (strings, torch/numpy dtypes) or the Python types `int`, `float`, `bool`.
+
+    Returns:
+        The resulting dtype, as a string.
+    """
+    if not dtypes:
+        return config.floatx()
+    key = (config.floatx(), *dtypes)
+    try:
+        cached = _RESULT_CACHE.get(key)
+    except TypeError:  # unhashable dtype object
+        cached, key = None, None
+    if cached is not None:
+        return cached
+    entries = [_entry(arg) for arg in dtypes]
+    for dtype, _ in entries:
+        if dtype in _FLOAT8:
+            raise ValueError(
+                "There is no implicit conversions from float8 dtypes to others. "
+                f"You must cast it internally. Received: {dtypes}"
+            )
+    names = {d for d, _ in entries}
+    weak_flags = [w for _, w in entries]
+    if len(entries) == 1:
+        out, weak = entries[0]
+    elif len(names) == 1 and not all(weak_flags):
+        out, weak = entries[0][0], False
+    elif all(weak_flags):
+        out, weak = _least_upper_bound(frozenset(names)), True
+    else:
+        nodes = frozenset(
+            ("float" if "float" in d else "int" if "int" in d else d) if w else d for d, w in entries
+        )
+        out = _least_upper_bound(nodes)
+        weak = out in ("int", "float")
+    if weak and out != "bool":
+        out = _resolve_weak(out)
+    out = _NARROW_64.get(out, out)
+    if key is not None:
+        _RESULT_CACHE[key] = out
+    return out

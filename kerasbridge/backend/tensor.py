@@ -67,6 +67,8 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None) -> torch.Tensor:
             if x.dtype != torch_dtype:
                 x = x.to(torch_dtype)
         return x
+    if isinstance(x, np.floating) and x.ndim == 0 and dtype is None:
+        x = float(x)
     if isinstance(x, (bool, int, float, complex)) and not isinstance(x, np.generic):
         if dtype is not None:
             torch_dtype = to_torch_dtype(dtype)

@@ -12,8 +12,9 @@ import numpy as np
 import torch
 
 from kerasbridge.backend import naming
-from kerasbridge.backend.device import get_device
+from kerasbridge.backend.device import device_scope, get_variable_device
 from kerasbridge.backend.dtypes import standardize_dtype, to_torch_dtype
+from kerasbridge.backend.symbolic_scope import in_symbolic_scope
 from kerasbridge.backend.tensor import convert_to_numpy, convert_to_tensor
 
 
@@ -83,6 +84,22 @@ class Variable:
         self.constraint = None
         self.regularizer = None
 
+        device = get_variable_device()
+        with device_scope(device):
+            value, dtype = self._initial_value(initializer, shape, dtype, name)
+        self._dtype = standardize_dtype(dtype)
+        with device_scope(device):
+            tensor = convert_to_tensor(value, dtype=self._dtype)
+        if shape is not None and tuple(tensor.shape) != tuple(shape):
+            raise ValueError(
+                f"Initial value for variable '{name}' has shape {tuple(tensor.shape)}, "
+                f"which is incompatible with the requested shape {tuple(shape)}."
+            )
+        tensor = tensor.detach().to(device).clone()
+        self._param = torch.nn.Parameter(tensor, requires_grad=self._trainable and tensor.is_floating_point())
+
+    @staticmethod
+    def _initial_value(initializer, shape, dtype, name):
         if callable(initializer) and not isinstance(initializer, (torch.Tensor, np.ndarray)):
             if shape is None:
                 raise ValueError(
@@ -108,15 +125,7 @@ class Variable:
                 value = initializer
         if dtype is None and hasattr(value, "dtype"):
             dtype = value.dtype
-        self._dtype = standardize_dtype(dtype)
-        tensor = convert_to_tensor(value, dtype=self._dtype)
-        if shape is not None and tuple(tensor.shape) != tuple(shape):
-            raise ValueError(
-                f"Initial value for variable '{name}' has shape {tuple(tensor.shape)}, "
-                f"which is incompatible with the requested shape {tuple(shape)}."
-            )
-        tensor = tensor.detach().to(get_device()).clone()
-        self._param = torch.nn.Parameter(tensor, requires_grad=self._trainable and tensor.is_floating_point())
+        return value, dtype
 
     # -- identity ---------------------------------------------------------------------------
     @property
@@ -189,8 +198,10 @@ class Variable:
     # -- state changes ----------------------------------------------------------------------
     def assign(self, value):
         """Set the variable's value in place; the shape must match."""
-        value = convert_to_tensor(value, dtype=self._dtype)
         param = self.value
+        if in_symbolic_scope():
+            return param
+        value = convert_to_tensor(value, dtype=self._dtype)
         if tuple(value.shape) != tuple(param.shape):
             raise ValueError(
                 "The shape of the target variable and the shape of the target value in "
