@@ -1,0 +1,22 @@
+"""kerasbridge.saving: object registration and (de)serialization in Keras 3's format."""
+
+from kerasbridge.saving.object_registration import (
+    CustomObjectScope,
+    custom_object_scope,
+    get_custom_objects,
+    get_registered_name,
+    get_registered_object,
+    register_keras_serializable,
+)
+from kerasbridge.saving.serialization_lib import deserialize_keras_object, serialize_keras_object
+
+__all__ = [
+    "CustomObjectScope",
+    "custom_object_scope",
+    "deserialize_keras_object",
+    "get_custom_objects",
+    "get_registered_name",
+    "get_registered_object",
+    "register_keras_serializable",
+    "serialize_keras_object",
+]
