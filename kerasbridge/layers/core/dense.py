@@ -1,0 +1,207 @@
+"""`Dense`: the fully-connected layer."""
+
+from __future__ import annotations
+
+import torch
+
+from kerasbridge import activations, constraints, initializers, regularizers
+from kerasbridge.layers.input_spec import InputSpec
+from kerasbridge.layers.layer import Layer
+
+_linear = activations.linear
+
+
+class Dense(Layer):
+    """A densely-connected layer: `output = activation(inputs @ kernel + bias)`.
+
+    For inputs of rank above 2 the kernel contracts the last axis, so an input
+    of shape `(batch, d0, d1)` gives an output of shape `(batch, d0, units)`.
+
+    Args:
+        units: Positive integer, the size of the output's last axis.
+        activation: Activation applied to the output (default: none, linear).
+        use_bias: Whether to add a bias vector.
+        kernel_initializer: Initializer of the `(input_dim, units)` kernel.
+        bias_initializer: Initializer of the bias vector.
+        kernel_regularizer: Regularizer applied to the kernel.
+        bias_regularizer: Regularizer applied to the bias.
+        activity_regularizer: Regularizer applied to the output.
+        kernel_constraint: Constraint applied to the kernel after updates.
+        bias_constraint: Constraint applied to the bias after updates.
+        lora_rank: If set, enables LoRA with this rank when the layer is built:
+            the kernel is frozen and a trainable low-rank delta
+            `lora_kernel_a @ lora_kernel_b` is learned on top of it.
+        lora_alpha: Scale of the LoRA delta (`lora_alpha / lora_rank`);
+            defaults to `lora_rank`.
+        **kwargs: Base layer arguments (`name`, `dtype`, `trainable`, ...).
+
+    Input shape:
+        N-D tensor of shape `(batch_size, ..., input_dim)`.
+
+    Output shape:
+        N-D tensor of shape `(batch_size, ..., units)`.
+    """
+
+    def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
+                 activity_regularizer=None, kernel_constraint=None, bias_constraint=None, lora_rank=None,
+                 lora_alpha=None, quantization_config=None, **kwargs):
+        if not isinstance(units, int) or units <= 0:
+            raise ValueError(
+                f"Received an invalid value for `units`, expected a positive integer. Received: units={units}"
+            )
+        if quantization_config is not None:
+            raise NotImplementedError("Quantized `Dense` layers are not supported by kerasbridge.")
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        self.units = units
+        self.activation = activations.get(activation)
+        self.use_bias = use_bias
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
+        self.lora_rank = lora_rank
+        self.lora_alpha = lora_alpha if lora_alpha is not None else lora_rank
+        self.lora_enabled = False
+        self.quantization_config = None
+        self.input_spec = InputSpec(min_ndim=2)
+        self.supports_masking = True
+
+    def build(self, input_shape):
+        self._kernel = self.add_weight(
+            name="kernel",
+            shape=(input_shape[-1], self.units),
+            initializer=self.kernel_initializer,
+            regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint,
+        )
+        if self.use_bias:
+            self.bias = self.add_weight(
+                name="bias",
+                shape=(self.units,),
+                initializer=self.bias_initializer,
+                regularizer=self.bias_regularizer,
+                constraint=self.bias_constraint,
+            )
+        else:
+            self.bias = None
+        self.input_spec = InputSpec(min_ndim=2, axes={-1: input_shape[-1]})
+        self.built = True
+        if self.lora_rank:
+            self.enable_lora(self.lora_rank)
+
+    @property
+    def kernel(self):
+        """The kernel `Variable`, or with LoRA enabled the merged kernel tensor."""
+        if not self.built:
+            raise AttributeError("You must build the layer before accessing `kernel`.")
+        if self.lora_enabled:
+            delta = torch.matmul(self.lora_kernel_a.value, self.lora_kernel_b.value)
+            merged = self._kernel.value + (self.lora_alpha / self.lora_rank) * delta
+            return merged.to(self._torch_compute_dtype)
+        return self._kernel
+
+    def call(self, inputs, training=None):
+        kernel = self._kernel.value if not self.lora_enabled else self.kernel
+        compute_dtype = self._torch_compute_dtype
+        if kernel.dtype != compute_dtype and self.autocast:
+            kernel = kernel.to(compute_dtype)
+        if inputs.dtype != kernel.dtype:
+            inputs, kernel = _promote(inputs, kernel)
+        outputs = torch.matmul(inputs, kernel)
+        if self.bias is not None:
+            bias = self.bias.value
+            if bias.dtype != outputs.dtype:
+                bias = bias.to(outputs.dtype)
+            outputs = outputs + bias
+        if self.activation is not _linear:
+            outputs = self.activation(outputs)
+        return outputs
+
+    def compute_output_shape(self, input_shape):
+        return (*tuple(input_shape)[:-1], self.units)
+
+    def enable_lora(self, rank, lora_alpha=None, a_initializer="he_uniform", b_initializer="zeros"):
+        """Freeze the kernel and learn a low-rank delta `lora_kernel_a @ lora_kernel_b` on top of it.
+
+        Args:
+            rank: Rank of the delta.
+            lora_alpha: Scale of the delta (`lora_alpha / rank`); defaults to `rank`.
+            a_initializer: Initializer of `lora_kernel_a`, shape `(input_dim, rank)`.
+            b_initializer: Initializer of `lora_kernel_b`, shape `(rank, units)`.
+        """
+        if self.kernel_constraint:
+            raise ValueError(
+                "Lora is incompatible with kernel constraints. In order to enable lora on this layer, "
+                "remove the `kernel_constraint` argument."
+            )
+        if not self.built:
+            raise ValueError("Cannot enable lora on a layer that isn't yet built.")
+        if self.lora_enabled:
+            raise ValueError("lora is already enabled. This can only be done once per layer.")
+        input_dim, units = self._kernel.shape
+        self.lora_kernel_a = self.add_weight(
+            name="lora_kernel_a", shape=(input_dim, rank), initializer=initializers.get(a_initializer),
+            dtype="float32", regularizer=self.kernel_regularizer,
+        )
+        self.lora_kernel_b = self.add_weight(
+            name="lora_kernel_b", shape=(rank, units), initializer=initializers.get(b_initializer),
+            dtype="float32", regularizer=self.kernel_regularizer,
+        )
+        self._kernel.trainable = False
+        self.lora_enabled = True
+        self.lora_rank = rank
+        self.lora_alpha = lora_alpha if lora_alpha is not None else rank
+
+    def save_own_variables(self, store) -> None:
+        """Write `kernel` (with any LoRA delta merged in) and `bias`, as Keras does."""
+        if not self.built:
+            return
+        kernel = self.kernel
+        store["0"] = (kernel.value if not self.lora_enabled else kernel).detach().cpu().numpy()
+        if self.bias is not None:
+            store["1"] = self.bias.numpy()
+
+    def load_own_variables(self, store) -> None:
+        """Read `kernel` and `bias` back; a LoRA delta restarts from zero."""
+        expected = 2 if self.bias is not None else 1
+        if len(store.keys()) != expected:
+            raise ValueError(
+                f"Layer '{self.name}' expected {expected} variables, but received {len(store.keys())} "
+                "variables during loading."
+            )
+        self._kernel.assign(store["0"])
+        if self.bias is not None:
+            self.bias.assign(store["1"])
+        if self.lora_enabled:
+            self.lora_kernel_a.assign(torch.zeros(self.lora_kernel_a.shape))
+            self.lora_kernel_b.assign(torch.zeros(self.lora_kernel_b.shape))
+
+    def get_config(self) -> dict:
+        base_config = super().get_config()
+        config = {
+            "units": self.units,
+            "activation": activations.serialize(self.activation),
+            "use_bias": self.use_bias,
+            "kernel_initializer": initializers.serialize(self.kernel_initializer),
+            "bias_initializer": initializers.serialize(self.bias_initializer),
+            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+            "kernel_constraint": constraints.serialize(self.kernel_constraint),
+            "bias_constraint": constraints.serialize(self.bias_constraint),
+            "quantization_config": None,
+        }
+        if self.lora_rank:
+            config["lora_rank"] = self.lora_rank
+            config["lora_alpha"] = self.lora_alpha
+        return {**base_config, **config}
+
+
+def _promote(inputs, kernel):
+    """Cast `inputs` and `kernel` to their common dtype (integer and bool inputs take the kernel's)."""
+    if not inputs.is_floating_point():
+        return inputs.to(kernel.dtype), kernel
+    dtype = torch.promote_types(inputs.dtype, kernel.dtype)
+    return inputs.to(dtype), kernel.to(dtype)

@@ -1,0 +1,192 @@
+"""`Embedding`: a lookup table from integer indices to dense vectors."""
+
+from __future__ import annotations
+
+import warnings
+
+import torch
+
+from kerasbridge import constraints, initializers, regularizers
+from kerasbridge.layers.layer import Layer
+
+_INDEX_DTYPES = (torch.int32, torch.int64)
+
+
+class Embedding(Layer):
+    """Turns non-negative integers (indices) into dense vectors of fixed size.
+
+    `[[4], [20]] -> [[[0.25, 0.1]], [[0.6, -0.2]]]`. Negative indices count from
+    the end of the table; non-integer inputs are truncated to integers.
+
+    Args:
+        input_dim: Positive integer, size of the vocabulary (maximum index + 1).
+        output_dim: Positive integer, size of each embedding vector.
+        embeddings_initializer: Initializer of the `(input_dim, output_dim)` table
+            (default uniform in `[-0.05, 0.05]`).
+        embeddings_regularizer: Regularizer applied to the table.
+        embeddings_constraint: Constraint applied to the table after updates.
+        mask_zero: Whether index `0` is padding: the layer then emits the mask
+            `inputs != 0` for the layers downstream (index 0 must then not be
+            used in the vocabulary, so `input_dim` should be vocabulary size + 1).
+        weights: Optional initial table (a `(input_dim, output_dim)` array or a
+            list holding one).
+        lora_rank: If set, enables LoRA with this rank when the layer is built.
+        lora_alpha: Scale of the LoRA delta (`lora_alpha / lora_rank`).
+        **kwargs: Base layer arguments (`name`, `dtype`, `trainable`, ...).
+
+    Input shape:
+        N-D tensor of shape `(batch_size, ...)`.
+
+    Output shape:
+        (N+1)-D tensor of shape `(batch_size, ..., output_dim)`.
+    """
+
+    def __init__(self, input_dim, output_dim, embeddings_initializer="uniform", embeddings_regularizer=None,
+                 embeddings_constraint=None, mask_zero=False, weights=None, lora_rank=None, lora_alpha=None,
+                 quantization_config=None, **kwargs):
+        if not isinstance(input_dim, int) or isinstance(input_dim, bool) or input_dim <= 0:
+            raise ValueError(
+                "`input_dim` must be a positive integer. "
+                f"Received: input_dim={input_dim} (of type {type(input_dim).__name__})."
+            )
+        if not isinstance(output_dim, int) or isinstance(output_dim, bool) or output_dim <= 0:
+            raise ValueError(
+                "`output_dim` must be a positive integer. "
+                f"Received: output_dim={output_dim} (of type {type(output_dim).__name__})."
+            )
+        if quantization_config is not None:
+            raise NotImplementedError("Quantized `Embedding` layers are not supported by kerasbridge.")
+        if kwargs.pop("input_length", None) is not None:
+            warnings.warn("Argument `input_length` is deprecated. Just remove it.", stacklevel=2)
+        super().__init__(**kwargs)
+        self.input_dim = input_dim
+        self.output_dim = output_dim
+        self.embeddings_initializer = initializers.get(embeddings_initializer)
+        self.embeddings_regularizer = regularizers.get(embeddings_regularizer)
+        self.embeddings_constraint = constraints.get(embeddings_constraint)
+        self.mask_zero = mask_zero
+        self.supports_masking = mask_zero
+        self.autocast = False
+        self.lora_rank = lora_rank
+        self.lora_alpha = lora_alpha if lora_alpha is not None else lora_rank
+        self.lora_enabled = False
+        self.quantization_config = None
+        if weights is not None:
+            self.build()
+            if not (isinstance(weights, list) and len(weights) == 1):
+                weights = [weights]
+            self.set_weights(weights)
+
+    def build(self, input_shape=None):
+        if self.built:
+            return
+        self._embeddings = self.add_weight(
+            shape=(self.input_dim, self.output_dim),
+            initializer=self.embeddings_initializer,
+            name="embeddings",
+            regularizer=self.embeddings_regularizer,
+            constraint=self.embeddings_constraint,
+            trainable=True,
+        )
+        self.built = True
+        if self.lora_rank:
+            self.enable_lora(self.lora_rank)
+
+    @property
+    def embeddings(self):
+        """The table `Variable`, or with LoRA enabled the merged table tensor."""
+        if not self.built:
+            raise AttributeError("You must build the layer before accessing `embeddings`.")
+        if self.lora_enabled:
+            delta = torch.matmul(self.lora_embeddings_a.value, self.lora_embeddings_b.value)
+            merged = self._embeddings.value + (self.lora_alpha / self.lora_rank) * delta
+            return merged.to(self._torch_compute_dtype)
+        return self._embeddings
+
+    def call(self, inputs):
+        table = self._embeddings.value if not self.lora_enabled else self.embeddings
+        if inputs.dtype not in _INDEX_DTYPES:
+            inputs = inputs.to(torch.int32)
+        indices = inputs.long()
+        indices = torch.where(indices < 0, indices + self.input_dim, indices)
+        if indices.is_meta and not table.is_meta:
+            table = table.to("meta")
+        outputs = torch.nn.functional.embedding(indices, table)
+        if outputs.dtype != self._torch_compute_dtype:
+            outputs = outputs.to(self._torch_compute_dtype)
+        return outputs
+
+    def compute_mask(self, inputs, mask=None):
+        if not self.mask_zero:
+            return None
+        return inputs != 0
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape, self.output_dim)
+
+    def enable_lora(self, rank, lora_alpha=None, a_initializer="he_uniform", b_initializer="zeros"):
+        """Freeze the table and learn a low-rank delta `lora_embeddings_a @ lora_embeddings_b` on top of it.
+
+        Args:
+            rank: Rank of the delta.
+            lora_alpha: Scale of the delta (`lora_alpha / rank`); defaults to `rank`.
+            a_initializer: Initializer of `lora_embeddings_a`, shape `(input_dim, rank)`.
+            b_initializer: Initializer of `lora_embeddings_b`, shape `(rank, output_dim)`.
+        """
+        if self.embeddings_constraint:
+            raise ValueError(
+                "Lora is incompatible with embedding constraints. In order to enable lora on this layer, "
+                "remove the `embeddings_constraint` argument."
+            )
+        if not self.built:
+            raise ValueError("Cannot enable lora on a layer that isn't yet built.")
+        if self.lora_enabled:
+            raise ValueError("lora is already enabled. This can only be done once per layer.")
+        self.lora_embeddings_a = self.add_weight(
+            name="lora_embeddings_a", shape=(self.input_dim, rank), initializer=initializers.get(a_initializer),
+            dtype="float32", regularizer=self.embeddings_regularizer,
+        )
+        self.lora_embeddings_b = self.add_weight(
+            name="lora_embeddings_b", shape=(rank, self.output_dim), initializer=initializers.get(b_initializer),
+            dtype="float32", regularizer=self.embeddings_regularizer,
+        )
+        self._embeddings.trainable = False
+        self.lora_enabled = True
+        self.lora_rank = rank
+        self.lora_alpha = lora_alpha if lora_alpha is not None else rank
+
+    def save_own_variables(self, store) -> None:
+        """Write the table (with any LoRA delta merged in), as Keras does."""
+        if not self.built:
+            return
+        table = self.embeddings
+        store["0"] = (table.value if not self.lora_enabled else table).detach().cpu().numpy()
+
+    def load_own_variables(self, store) -> None:
+        """Read the table back; a LoRA delta restarts from zero."""
+        if len(store.keys()) != 1:
+            raise ValueError(
+                f"Layer '{self.name}' expected 1 variables, but received {len(store.keys())} "
+                "variables during loading."
+            )
+        self._embeddings.assign(store["0"])
+        if self.lora_enabled:
+            self.lora_embeddings_a.assign(torch.zeros(self.lora_embeddings_a.shape))
+            self.lora_embeddings_b.assign(torch.zeros(self.lora_embeddings_b.shape))
+
+    def get_config(self) -> dict:
+        base_config = super().get_config()
+        config = {
+            "input_dim": self.input_dim,
+            "output_dim": self.output_dim,
+            "embeddings_initializer": initializers.serialize(self.embeddings_initializer),
+            "embeddings_regularizer": regularizers.serialize(self.embeddings_regularizer),
+            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
+            "embeddings_constraint": constraints.serialize(self.embeddings_constraint),
+            "mask_zero": self.mask_zero,
+            "quantization_config": None,
+        }
+        if self.lora_rank:
+            config["lora_rank"] = self.lora_rank
+            config["lora_alpha"] = self.lora_alpha
+        return {**base_config, **config}

@@ -1,0 +1,40 @@
+"""`Minimum`: element-wise minimum of a list of inputs."""
+
+from __future__ import annotations
+
+import torch
+
+from kerasbridge.layers.merging.base_merge import Merge
+
+
+class Minimum(Merge):
+    """Computes the element-wise minimum of a list of inputs.
+
+    A masked-out entry of an input is ignored (the other inputs' value is
+    used); when every input is masked, the output carries the OR of the masks.
+
+    Args:
+        **kwargs: Base layer arguments (`name`, `dtype`, `trainable`, ...).
+
+    Input shape:
+        A list of tensors with broadcast-compatible shapes.
+
+    Output shape:
+        The broadcast shape of the inputs.
+    """
+
+    def _merge_function(self, inputs):
+        return self._apply_merge_op_and_or_mask(torch.minimum, inputs)
+
+
+def minimum(inputs, **kwargs):
+    """Functional form of `Minimum`: the element-wise minimum of `inputs`.
+
+    Args:
+        inputs: A list of tensors (at least 1) with broadcast-compatible shapes.
+        **kwargs: Arguments of the `Minimum` layer.
+
+    Returns:
+        The element-wise minimum of the inputs.
+    """
+    return Minimum(**kwargs)(inputs)
