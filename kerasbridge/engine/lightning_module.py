@@ -1,0 +1,134 @@
+"""`KerasLightningModule`: a compiled Keras model as a `lightning.LightningModule`.
+
+Lightning owns the loop (devices, strategies, precision plugins, the epoch and batch
+iteration); the model's own `train_step`/`test_step`/`predict_step` do the work, with
+manual optimization because a Keras step updates its weights itself. The module's hooks
+translate Lightning's events into Keras callback calls (`on_epoch_begin`,
+`on_train_batch_end`, `on_test_*` during validation, ...), so Keras callbacks and the
+Keras progress bar behave as in Keras.
+"""
+
+from __future__ import annotations
+
+import lightning
+import torch
+
+
+class KerasLightningModule(lightning.LightningModule):
+    """Wraps a compiled kerasbridge `Model` for a `lightning.Trainer`.
+
+    Args:
+        model: A compiled kerasbridge model.
+        callbacks: Optional Keras `CallbackList` to drive from Lightning's hooks.
+        initial_epoch: Epoch number of Lightning's epoch 0 (for Keras's epoch numbering).
+    """
+
+    def __init__(self, model, callbacks=None, initial_epoch: int = 0):
+        super().__init__()
+        self.keras_model = model
+        self.automatic_optimization = False
+        self.keras_callbacks = callbacks
+        self.initial_epoch = initial_epoch
+        self.validation_freq = 1
+        self.last_train_logs: dict = {}
+        self.last_eval_logs: dict = {}
+        self._train_snapshot: dict | None = None
+        self._val_logs: dict = {}
+
+    # -- steps ---------------------------------------------------------------------------------
+    def forward(self, *args, **kwargs):
+        return self.keras_model(*args, **kwargs)
+
+    def training_step(self, batch, batch_idx):
+        return self.keras_model.train_step(batch)
+
+    def validation_step(self, batch, batch_idx):
+        return self.keras_model.test_step(batch)
+
+    def test_step(self, batch, batch_idx):
+        return self.keras_model.test_step(batch)
+
+    def predict_step(self, batch, batch_idx, dataloader_idx=0):
+        return self.keras_model.predict_step(batch)
+
+    def configure_optimizers(self):
+        return None
+
+    # -- Keras callbacks from Lightning hooks ---------------------------------------------------------
+    def _callbacks(self):
+        return self.keras_callbacks
+
+    def _epoch(self) -> int:
+        return self.initial_epoch + self.trainer.current_epoch
+
+    def on_train_epoch_start(self) -> None:
+        self.keras_model.reset_metrics()
+        self._train_snapshot = None
+        self._val_logs = {}
+        if self.keras_callbacks is not None:
+            self.keras_callbacks.on_epoch_begin(self._epoch())
+
+    def on_train_batch_start(self, batch, batch_idx) -> None:
+        if self.keras_callbacks is not None:
+            self.keras_callbacks.on_train_batch_begin(batch_idx)
+
+    def on_train_batch_end(self, outputs, batch, batch_idx) -> None:
+        callbacks = self.keras_callbacks
+        if callbacks is not None:
+            callbacks.on_train_batch_end(batch_idx, outputs if callbacks.needs_batch_logs else None)
+        if self.keras_model.stop_training:
+            self.trainer.should_stop = True
+
+    def on_train_epoch_end(self) -> None:
+        logs = self._train_snapshot if self._train_snapshot is not None else self.keras_model.get_metrics_result()
+        logs = {**to_python(logs), **self._val_logs}
+        self.last_train_logs = logs
+        if self.keras_callbacks is not None:
+            self.keras_callbacks.on_epoch_end(self._epoch(), logs)
+        if self.keras_model.stop_training:
+            self.trainer.should_stop = True
+
+    def on_validation_epoch_start(self) -> None:
+        if self.trainer.training or self.trainer.state.fn == "fit":
+            self._train_snapshot = self.keras_model.get_metrics_result()
+        self.keras_model.reset_metrics()
+        if self.keras_callbacks is not None:
+            self.keras_callbacks.on_test_begin()
+
+    def on_validation_batch_start(self, batch, batch_idx, dataloader_idx=0) -> None:
+        if self.keras_callbacks is not None:
+            self.keras_callbacks.on_test_batch_begin(batch_idx)
+
+    def on_validation_batch_end(self, outputs, batch, batch_idx, dataloader_idx=0) -> None:
+        callbacks = self.keras_callbacks
+        if callbacks is not None:
+            callbacks.on_test_batch_end(batch_idx, outputs if callbacks.needs_test_batch_logs else None)
+
+    def on_validation_epoch_end(self) -> None:
+        logs = to_python(self.keras_model.get_metrics_result())
+        self.last_eval_logs = logs
+        if self.keras_callbacks is not None:
+            self.keras_callbacks.on_test_end(logs)
+        if self.trainer.state.fn == "fit":
+            self._val_logs = {f"val_{name}": value for name, value in logs.items()}
+
+    def on_predict_batch_start(self, batch, batch_idx, dataloader_idx=0) -> None:
+        if self.keras_callbacks is not None:
+            self.keras_callbacks.on_predict_batch_begin(batch_idx)
+
+    def on_predict_batch_end(self, outputs, batch, batch_idx, dataloader_idx=0) -> None:
+        callbacks = self.keras_callbacks
+        if callbacks is not None:
+            logs = {"outputs": outputs} if callbacks.needs_predict_batch_logs else None
+            callbacks.on_predict_batch_end(batch_idx, logs)
+
+
+def to_python(logs: dict) -> dict:
+    """Metric results as Python floats (one host sync for the whole dict)."""
+    if not logs:
+        return {}
+    names, values = zip(*logs.items())
+    tensors = [v.detach().reshape(()).float() for v in values if isinstance(v, torch.Tensor)]
+    if len(tensors) == len(values):
+        return dict(zip(names, torch.stack(tensors).tolist()))
+    return {name: float(value) for name, value in logs.items()}
