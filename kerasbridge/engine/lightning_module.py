@@ -13,6 +13,8 @@ from __future__ import annotations
 import lightning
 import torch
 
+from kerasbridge.engine.step_groups import BatchGroup, batch_range
+
 
 class KerasLightningModule(lightning.LightningModule):
     """Wraps a compiled kerasbridge `Model` for a `lightning.Trainer`.
@@ -40,16 +42,29 @@ class KerasLightningModule(lightning.LightningModule):
         return self.keras_model(*args, **kwargs)
 
     def training_step(self, batch, batch_idx):
+        if isinstance(batch, BatchGroup):
+            for item in batch:
+                logs = self.keras_model.train_step(item)
+            return logs
         return self.keras_model.train_step(batch)
 
     def validation_step(self, batch, batch_idx):
+        if isinstance(batch, BatchGroup):
+            for item in batch:
+                logs = self.keras_model.test_step(item)
+            return logs
         return self.keras_model.test_step(batch)
 
     def test_step(self, batch, batch_idx):
-        return self.keras_model.test_step(batch)
+        return self.validation_step(batch, batch_idx)
 
     def predict_step(self, batch, batch_idx, dataloader_idx=0):
+        if isinstance(batch, BatchGroup):
+            return BatchGroup(self.keras_model.predict_step(item) for item in batch)
         return self.keras_model.predict_step(batch)
+
+    def _range(self, batch, batch_idx) -> tuple[int, int]:
+        return batch_range(batch, batch_idx, self.keras_model.steps_per_execution)
 
     def configure_optimizers(self):
         return None
@@ -70,12 +85,13 @@ class KerasLightningModule(lightning.LightningModule):
 
     def on_train_batch_start(self, batch, batch_idx) -> None:
         if self.keras_callbacks is not None:
-            self.keras_callbacks.on_train_batch_begin(batch_idx)
+            self.keras_callbacks.on_train_batch_begin(self._range(batch, batch_idx)[0])
 
     def on_train_batch_end(self, outputs, batch, batch_idx) -> None:
         callbacks = self.keras_callbacks
         if callbacks is not None:
-            callbacks.on_train_batch_end(batch_idx, outputs if callbacks.needs_batch_logs else None)
+            end = self._range(batch, batch_idx)[1]
+            callbacks.on_train_batch_end(end, outputs if callbacks.needs_batch_logs else None)
         if self.keras_model.stop_training:
             self.trainer.should_stop = True
 
@@ -97,12 +113,13 @@ class KerasLightningModule(lightning.LightningModule):
 
     def on_validation_batch_start(self, batch, batch_idx, dataloader_idx=0) -> None:
         if self.keras_callbacks is not None:
-            self.keras_callbacks.on_test_batch_begin(batch_idx)
+            self.keras_callbacks.on_test_batch_begin(self._range(batch, batch_idx)[0])
 
     def on_validation_batch_end(self, outputs, batch, batch_idx, dataloader_idx=0) -> None:
         callbacks = self.keras_callbacks
         if callbacks is not None:
-            callbacks.on_test_batch_end(batch_idx, outputs if callbacks.needs_test_batch_logs else None)
+            end = self._range(batch, batch_idx)[1]
+            callbacks.on_test_batch_end(end, outputs if callbacks.needs_test_batch_logs else None)
 
     def on_validation_epoch_end(self) -> None:
         logs = to_python(self.keras_model.get_metrics_result())
@@ -114,13 +131,13 @@ class KerasLightningModule(lightning.LightningModule):
 
     def on_predict_batch_start(self, batch, batch_idx, dataloader_idx=0) -> None:
         if self.keras_callbacks is not None:
-            self.keras_callbacks.on_predict_batch_begin(batch_idx)
+            self.keras_callbacks.on_predict_batch_begin(self._range(batch, batch_idx)[0])
 
     def on_predict_batch_end(self, outputs, batch, batch_idx, dataloader_idx=0) -> None:
         callbacks = self.keras_callbacks
         if callbacks is not None:
             logs = {"outputs": outputs} if callbacks.needs_predict_batch_logs else None
-            callbacks.on_predict_batch_end(batch_idx, logs)
+            callbacks.on_predict_batch_end(self._range(batch, batch_idx)[1], logs)
 
 
 def to_python(logs: dict) -> dict:

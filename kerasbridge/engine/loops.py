@@ -11,6 +11,7 @@ import torch
 
 from kerasbridge.engine.data_adapters import get_data_adapter, train_validation_split
 from kerasbridge.engine.lightning_module import KerasLightningModule, to_python
+from kerasbridge.engine.step_groups import BatchGroup, group_data
 from kerasbridge.engine.trainer import unpack_x_y_sample_weight
 from kerasbridge.utils import tree
 
@@ -83,7 +84,9 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
         with quiet_lightning():
             trainer = make_trainer(max_epochs=epochs - initial_epoch, check_val_every_n_epoch=validation_freq,
                                    limit_val_batches=1.0 if val_data is not None else 0)
-            trainer.fit(module, train_dataloaders=train_data, val_dataloaders=val_data)
+            spe = model.steps_per_execution
+            trainer.fit(module, train_dataloaders=group_data(train_data, spe),
+                        val_dataloaders=None if val_data is None else group_data(val_data, spe))
     if model.optimizer is not None and epochs > initial_epoch:
         model.optimizer.finalize_variable_values(model.trainable_weights)
     callback_list.on_train_end(logs=module.last_train_logs)
@@ -116,7 +119,7 @@ def evaluate(model, x=None, y=None, batch_size=None, verbose="auto", sample_weig
     module = KerasLightningModule(model, callbacks=callback_list)
     with quiet_lightning():
         trainer = make_trainer()
-        trainer.validate(module, dataloaders=data, verbose=False)
+        trainer.validate(module, dataloaders=group_data(data, model.steps_per_execution), verbose=False)
     logs = module.last_eval_logs
     if return_dict:
         return logs
@@ -151,9 +154,11 @@ def predict(model, x, batch_size=None, verbose="auto", steps=None, callbacks=Non
     callback_list.on_predict_begin()
     with quiet_lightning():
         trainer = make_trainer()
-        outputs = trainer.predict(module, dataloaders=data, return_predictions=True)
+        outputs = trainer.predict(module, dataloaders=group_data(data, getattr(model, "steps_per_execution", 1)),
+                                  return_predictions=True)
     callback_list.on_predict_end()
-    return _concatenate(outputs)
+    flat = [item for out in outputs for item in (out if isinstance(out, BatchGroup) else [out])]
+    return _concatenate(flat)
 
 
 def _model_device(model) -> torch.device:

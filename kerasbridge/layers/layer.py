@@ -27,7 +27,7 @@ from kerasbridge.layers.build_recording import auto_config, recording_build
 from kerasbridge.layers.call_signature import call_info, shapes_for_build
 from kerasbridge.layers.input_spec import assert_input_compatibility
 from kerasbridge.layers.layer_state import LayerStateMixin
-from kerasbridge.layers.tracking import BOOKKEEPING, TrackingMixin
+from kerasbridge.layers.tracking import BOOKKEEPING, TrackingMixin, tracking_version
 from kerasbridge.ops.keras_tensor import KerasTensor, any_symbolic_tensors
 from kerasbridge.ops.node import Node
 from kerasbridge.ops.operation import Operation
@@ -320,13 +320,15 @@ class Layer(LayerStateMixin, TrackingMixin, Operation, torch.nn.Module):
                         )
         first_arg = args[0] if args else kwargs.get(info.first_arg)
         if self.input_spec is not None:
-            assert_input_compatibility(self.input_spec, first_arg, layer_name=self.name)
+            self._check_input_spec(first_arg)
         context, outermost = call_context.enter_call_context(self)
+        state = self.__dict__
         try:
-            self._called = True
+            state["_called"] = True
             if outermost and not in_symbolic_scope():
-                for layer in self._flatten_layers():
-                    layer._losses.clear()
+                for layer in self._flattened_layers_cached():
+                    if layer._losses:
+                        layer._losses.clear()
             if not self.built:
                 self._maybe_build(args, kwargs)
             if len(args) > 1:
@@ -343,7 +345,8 @@ class Layer(LayerStateMixin, TrackingMixin, Operation, torch.nn.Module):
             previous_mask = self._resolve_mask(first_arg, args, kwargs)
             with naming.name_scope(self.name, caller=self):
                 outputs = torch.nn.Module.__call__(self, *args, **kwargs)
-            self.built = True
+            if not state["built"]:
+                self.built = True
             if self.activity_regularizer is not None and not in_symbolic_scope():
                 for output in tree.flatten(outputs):
                     if isinstance(output, torch.Tensor):
@@ -364,6 +367,26 @@ class Layer(LayerStateMixin, TrackingMixin, Operation, torch.nn.Module):
             if outermost:
                 call_context.exit_call_context()
         return outputs
+
+    def _check_input_spec(self, first_arg) -> None:
+        """`input_spec` validation, skipped when the input has the shape and dtype last accepted."""
+        if isinstance(first_arg, torch.Tensor):
+            signature = (first_arg.shape, first_arg.dtype)
+            if self.__dict__.get("_accepted_input") == signature:
+                return
+            assert_input_compatibility(self.input_spec, first_arg, layer_name=self.name)
+            self.__dict__["_accepted_input"] = signature
+            return
+        assert_input_compatibility(self.input_spec, first_arg, layer_name=self.name)
+
+    def _flattened_layers_cached(self) -> list:
+        """`_flatten_layers()`, recomputed only when some layer's sublayers changed."""
+        cached = self.__dict__.get("_flat_layers_cache")
+        version = tracking_version()
+        if cached is None or cached[0] != version:
+            cached = (version, self._flatten_layers())
+            self.__dict__["_flat_layers_cache"] = cached
+        return cached[1]
 
     def _resolve_mask(self, first_arg, args, kwargs):
         info = self._call_info

@@ -21,6 +21,19 @@ BOOKKEEPING = (
 )
 
 
+_structure_version = [0]
+
+
+def tracking_version() -> int:
+    """A counter that changes whenever any layer gains or loses a sublayer."""
+    return _structure_version[0]
+
+
+def bump_tracking_version() -> None:
+    """Record that some layer's list of sublayers changed (invalidates flattened-layer caches)."""
+    _structure_version[0] += 1
+
+
 def contains_trackable(value) -> bool:
     if isinstance(value, (TrackingMixin, Variable)):
         return True
@@ -115,6 +128,7 @@ class TrackingMixin:
     def _track_layer(self, layer) -> None:
         if all(layer is not existing for existing in self._layers):
             self._layers.append(layer)
+            _structure_version[0] += 1
 
     def _track_variable(self, variable: Variable) -> None:
         owned = self._trainable_variables if variable.trainable else self._non_trainable_variables

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kerasbridge.layers.core.input_layer import InputLayer
 from kerasbridge.layers.layer import Layer
+from kerasbridge.layers.tracking import bump_tracking_version
 from kerasbridge.models.functional import Functional, _module_key
 from kerasbridge.models.model import Model
 from kerasbridge.ops.keras_tensor import KerasTensor, standardize_shape
@@ -72,6 +73,7 @@ class Sequential(Model):
     def _append(self, layer: Layer) -> None:
         self._layers.append(layer)
         self._modules[_module_key(layer.name)] = layer
+        bump_tracking_version()
 
     def pop(self, rebuild: bool = True) -> Layer:
         """Remove and return the last layer."""
@@ -79,6 +81,7 @@ class Sequential(Model):
             raise TypeError("There are no layers in the model.")
         layer = self._layers.pop()
         self._modules.pop(_module_key(layer.name), None)
+        bump_tracking_version()
         self.built = False
         self.__dict__["_functional"] = None
         if rebuild:
@@ -111,6 +114,7 @@ class Sequential(Model):
             input_layer = InputLayer(batch_shape=input_shape, dtype=self._layers[0].compute_dtype)
             self._layers.insert(0, input_layer)
             self._modules[_module_key(input_layer.name)] = input_layer
+            bump_tracking_version()
         inputs = self._layers[0].output
         x = inputs
         for layer in self._layers[1:]:

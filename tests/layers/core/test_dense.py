@@ -11,6 +11,8 @@ from kerasbridge import layers
 @pytest.fixture(autouse=True)
 def fresh_names():
     keras.backend.clear_session(free_memory=False)
+    with torch.device(keras.backend.get_device()):  # torch-made inputs live where the weights do
+        yield
 
 
 def _set(layer, kernel, bias=None):
@@ -25,13 +27,13 @@ def test_output_is_inputs_times_kernel_plus_bias():
     layer = layers.Dense(2)
     layer.build((None, 3))
     _set(layer, kernel, bias)
-    np.testing.assert_allclose(layer(x).detach().numpy(), x @ kernel + bias, rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(layer(x).detach().cpu().numpy(), x @ kernel + bias, rtol=1e-6, atol=1e-6)
 
 
 def test_activation_is_applied_after_bias():
     layer = layers.Dense(2, activation="relu", kernel_initializer="ones", bias_initializer="zeros")
     x = np.array([[1.0, -3.0], [2.0, 1.0]], dtype="float32")
-    np.testing.assert_array_equal(layer(x).detach().numpy(), [[0.0, 0.0], [3.0, 3.0]])
+    np.testing.assert_array_equal(layer(x).detach().cpu().numpy(), [[0.0, 0.0], [3.0, 3.0]])
 
 
 def test_weights_are_kernel_then_bias_with_keras_shapes_and_paths():
@@ -56,14 +58,14 @@ def test_nd_inputs_contract_the_last_axis():
     out = layer(x)
     kernel, bias = layer.get_weights()
     assert tuple(out.shape) == (2, 3, 4, 6)
-    np.testing.assert_allclose(out.detach().numpy(), x @ kernel + bias, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(out.detach().cpu().numpy(), x @ kernel + bias, rtol=1e-5, atol=1e-6)
 
 
 def test_integer_inputs_give_float_outputs():
     layer = layers.Dense(2, kernel_initializer="ones")
     out = layer(np.array([[1, 2, 3]], dtype="int32"))
     assert out.dtype == torch.float32
-    np.testing.assert_array_equal(out.detach().numpy(), [[6.0, 6.0]])
+    np.testing.assert_array_equal(out.detach().cpu().numpy(), [[6.0, 6.0]])
 
 
 def test_mask_passes_through():
@@ -112,7 +114,7 @@ def test_kernel_regularizer_penalty_is_in_losses():
     layer = layers.Dense(2, kernel_initializer="ones", kernel_regularizer=keras.regularizers.L2(0.5))
     layer(np.ones((1, 3), dtype="float32"))
     assert len(layer.losses) == 1
-    assert float(layer.losses[0]) == pytest.approx(0.5 * 6)
+    assert float(layer.losses[0].detach()) == pytest.approx(0.5 * 6)
 
 
 def test_gradients_reach_kernel_and_bias():
@@ -135,7 +137,7 @@ def test_lora_starts_as_the_frozen_kernel_and_adds_low_rank_delta():
     assert torch.equal(before, layer(x))
     layer.lora_kernel_b.assign(np.ones((2, 3), dtype="float32"))
     delta = layer.lora_kernel_a.numpy() @ np.ones((2, 3), dtype="float32")
-    np.testing.assert_allclose(layer(x).detach().numpy(), before.numpy() + x @ delta, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(layer(x).detach().cpu().numpy(), before.cpu().numpy() + x @ delta, rtol=1e-5, atol=1e-5)
 
 
 def test_lora_rejected_with_kernel_constraint():
