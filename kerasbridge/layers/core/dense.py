@@ -5,13 +5,14 @@ from __future__ import annotations
 import torch
 
 from kerasbridge import activations, constraints, initializers, regularizers
+from kerasbridge.layers.core.lora import LoraMixin
 from kerasbridge.layers.input_spec import InputSpec
 from kerasbridge.layers.layer import Layer
 
 _linear = activations.linear
 
 
-class Dense(Layer):
+class Dense(LoraMixin, Layer):
     """A densely-connected layer: `output = activation(inputs @ kernel + bias)`.
 
     For inputs of rank above 2 the kernel contracts the last axis, so an input
@@ -42,6 +43,15 @@ class Dense(Layer):
         N-D tensor of shape `(batch_size, ..., units)`.
     """
 
+    _lora_weight = "_kernel"
+    _lora_prefix = "lora_kernel"
+    _lora_constraint = "kernel_constraint"
+    _lora_regularizer = "kernel_regularizer"
+    _lora_constraint_error = (
+        "Lora is incompatible with kernel constraints. In order to enable lora on this layer, "
+        "remove the `kernel_constraint` argument."
+    )
+
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None, lora_rank=None,
@@ -62,9 +72,7 @@ class Dense(Layer):
         self.bias_regularizer = regularizers.get(bias_regularizer)
         self.kernel_constraint = constraints.get(kernel_constraint)
         self.bias_constraint = constraints.get(bias_constraint)
-        self.lora_rank = lora_rank
-        self.lora_alpha = lora_alpha if lora_alpha is not None else lora_rank
-        self.lora_enabled = False
+        self._init_lora(lora_rank, lora_alpha)
         self.quantization_config = None
         self.input_spec = InputSpec(min_ndim=2)
         self.supports_masking = True
@@ -98,9 +106,7 @@ class Dense(Layer):
         if not self.built:
             raise AttributeError("You must build the layer before accessing `kernel`.")
         if self.lora_enabled:
-            delta = torch.matmul(self.lora_kernel_a.value, self.lora_kernel_b.value)
-            merged = self._kernel.value + (self.lora_alpha / self.lora_rank) * delta
-            return merged.to(self._torch_compute_dtype)
+            return self._lora_merged_weight()
         return self._kernel
 
     def call(self, inputs, training=None):
@@ -123,38 +129,6 @@ class Dense(Layer):
     def compute_output_shape(self, input_shape):
         return (*tuple(input_shape)[:-1], self.units)
 
-    def enable_lora(self, rank, lora_alpha=None, a_initializer="he_uniform", b_initializer="zeros"):
-        """Freeze the kernel and learn a low-rank delta `lora_kernel_a @ lora_kernel_b` on top of it.
-
-        Args:
-            rank: Rank of the delta.
-            lora_alpha: Scale of the delta (`lora_alpha / rank`); defaults to `rank`.
-            a_initializer: Initializer of `lora_kernel_a`, shape `(input_dim, rank)`.
-            b_initializer: Initializer of `lora_kernel_b`, shape `(rank, units)`.
-        """
-        if self.kernel_constraint:
-            raise ValueError(
-                "Lora is incompatible with kernel constraints. In order to enable lora on this layer, "
-                "remove the `kernel_constraint` argument."
-            )
-        if not self.built:
-            raise ValueError("Cannot enable lora on a layer that isn't yet built.")
-        if self.lora_enabled:
-            raise ValueError("lora is already enabled. This can only be done once per layer.")
-        input_dim, units = self._kernel.shape
-        self.lora_kernel_a = self.add_weight(
-            name="lora_kernel_a", shape=(input_dim, rank), initializer=initializers.get(a_initializer),
-            dtype="float32", regularizer=self.kernel_regularizer,
-        )
-        self.lora_kernel_b = self.add_weight(
-            name="lora_kernel_b", shape=(rank, units), initializer=initializers.get(b_initializer),
-            dtype="float32", regularizer=self.kernel_regularizer,
-        )
-        self._kernel.trainable = False
-        self.lora_enabled = True
-        self.lora_rank = rank
-        self.lora_alpha = lora_alpha if lora_alpha is not None else rank
-
     def save_own_variables(self, store) -> None:
         """Write `kernel` (with any LoRA delta merged in) and `bias`, as Keras does."""
         if not self.built:
@@ -175,9 +149,7 @@ class Dense(Layer):
         self._kernel.assign(store["0"])
         if self.bias is not None:
             self.bias.assign(store["1"])
-        if self.lora_enabled:
-            self.lora_kernel_a.assign(torch.zeros(self.lora_kernel_a.shape))
-            self.lora_kernel_b.assign(torch.zeros(self.lora_kernel_b.shape))
+        self._reset_lora()
 
     def get_config(self) -> dict:
         base_config = super().get_config()
@@ -193,10 +165,7 @@ class Dense(Layer):
             "bias_constraint": constraints.serialize(self.bias_constraint),
             "quantization_config": None,
         }
-        if self.lora_rank:
-            config["lora_rank"] = self.lora_rank
-            config["lora_alpha"] = self.lora_alpha
-        return {**base_config, **config}
+        return {**base_config, **config, **self._lora_config()}
 
 
 def _promote(inputs, kernel):

@@ -7,12 +7,13 @@ import warnings
 import torch
 
 from kerasbridge import constraints, initializers, regularizers
+from kerasbridge.layers.core.lora import LoraMixin
 from kerasbridge.layers.layer import Layer
 
 _INDEX_DTYPES = (torch.int32, torch.int64)
 
 
-class Embedding(Layer):
+class Embedding(LoraMixin, Layer):
     """Turns non-negative integers (indices) into dense vectors of fixed size.
 
     `[[4], [20]] -> [[[0.25, 0.1]], [[0.6, -0.2]]]`. Negative indices count from
@@ -41,6 +42,15 @@ class Embedding(Layer):
         (N+1)-D tensor of shape `(batch_size, ..., output_dim)`.
     """
 
+    _lora_weight = "_embeddings"
+    _lora_prefix = "lora_embeddings"
+    _lora_constraint = "embeddings_constraint"
+    _lora_regularizer = "embeddings_regularizer"
+    _lora_constraint_error = (
+        "Lora is incompatible with embedding constraints. In order to enable lora on this layer, "
+        "remove the `embeddings_constraint` argument."
+    )
+
     def __init__(self, input_dim, output_dim, embeddings_initializer="uniform", embeddings_regularizer=None,
                  embeddings_constraint=None, mask_zero=False, weights=None, lora_rank=None, lora_alpha=None,
                  quantization_config=None, **kwargs):
@@ -67,9 +77,7 @@ class Embedding(Layer):
         self.mask_zero = mask_zero
         self.supports_masking = mask_zero
         self.autocast = False
-        self.lora_rank = lora_rank
-        self.lora_alpha = lora_alpha if lora_alpha is not None else lora_rank
-        self.lora_enabled = False
+        self._init_lora(lora_rank, lora_alpha)
         self.quantization_config = None
         if weights is not None:
             self.build()
@@ -98,9 +106,7 @@ class Embedding(Layer):
         if not self.built:
             raise AttributeError("You must build the layer before accessing `embeddings`.")
         if self.lora_enabled:
-            delta = torch.matmul(self.lora_embeddings_a.value, self.lora_embeddings_b.value)
-            merged = self._embeddings.value + (self.lora_alpha / self.lora_rank) * delta
-            return merged.to(self._torch_compute_dtype)
+            return self._lora_merged_weight()
         return self._embeddings
 
     def call(self, inputs):
@@ -124,37 +130,6 @@ class Embedding(Layer):
     def compute_output_shape(self, input_shape):
         return (*input_shape, self.output_dim)
 
-    def enable_lora(self, rank, lora_alpha=None, a_initializer="he_uniform", b_initializer="zeros"):
-        """Freeze the table and learn a low-rank delta `lora_embeddings_a @ lora_embeddings_b` on top of it.
-
-        Args:
-            rank: Rank of the delta.
-            lora_alpha: Scale of the delta (`lora_alpha / rank`); defaults to `rank`.
-            a_initializer: Initializer of `lora_embeddings_a`, shape `(input_dim, rank)`.
-            b_initializer: Initializer of `lora_embeddings_b`, shape `(rank, output_dim)`.
-        """
-        if self.embeddings_constraint:
-            raise ValueError(
-                "Lora is incompatible with embedding constraints. In order to enable lora on this layer, "
-                "remove the `embeddings_constraint` argument."
-            )
-        if not self.built:
-            raise ValueError("Cannot enable lora on a layer that isn't yet built.")
-        if self.lora_enabled:
-            raise ValueError("lora is already enabled. This can only be done once per layer.")
-        self.lora_embeddings_a = self.add_weight(
-            name="lora_embeddings_a", shape=(self.input_dim, rank), initializer=initializers.get(a_initializer),
-            dtype="float32", regularizer=self.embeddings_regularizer,
-        )
-        self.lora_embeddings_b = self.add_weight(
-            name="lora_embeddings_b", shape=(rank, self.output_dim), initializer=initializers.get(b_initializer),
-            dtype="float32", regularizer=self.embeddings_regularizer,
-        )
-        self._embeddings.trainable = False
-        self.lora_enabled = True
-        self.lora_rank = rank
-        self.lora_alpha = lora_alpha if lora_alpha is not None else rank
-
     def save_own_variables(self, store) -> None:
         """Write the table (with any LoRA delta merged in), as Keras does."""
         if not self.built:
@@ -170,9 +145,7 @@ class Embedding(Layer):
                 "variables during loading."
             )
         self._embeddings.assign(store["0"])
-        if self.lora_enabled:
-            self.lora_embeddings_a.assign(torch.zeros(self.lora_embeddings_a.shape))
-            self.lora_embeddings_b.assign(torch.zeros(self.lora_embeddings_b.shape))
+        self._reset_lora()
 
     def get_config(self) -> dict:
         base_config = super().get_config()
@@ -186,7 +159,4 @@ class Embedding(Layer):
             "mask_zero": self.mask_zero,
             "quantization_config": None,
         }
-        if self.lora_rank:
-            config["lora_rank"] = self.lora_rank
-            config["lora_alpha"] = self.lora_alpha
-        return {**base_config, **config}
+        return {**base_config, **config, **self._lora_config()}

@@ -8,8 +8,6 @@ dtypes, same order), so the values are those Keras computes.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import torch
 
@@ -296,142 +294,9 @@ class InverseTimeDecay(LearningRateSchedule):
         }
 
 
-class CosineDecay(LearningRateSchedule):
-    """Cosine decay, optionally after a linear warmup.
-
-    Without warmup: `lr = initial * ((1 - alpha) * 0.5 * (1 + cos(pi * t)) + alpha)` with
-    `t = min(step, decay_steps) / decay_steps`. With `warmup_target`, the rate first goes
-    linearly from `initial_learning_rate` to `warmup_target` over `warmup_steps`, then the
-    cosine decays from `warmup_target`.
-
-    Args:
-        initial_learning_rate: Float, the learning rate at step 0.
-        decay_steps: Positive int, the length of the cosine decay.
-        alpha: Float, the final rate as a fraction of the decayed-from rate.
-        name: Name of the schedule.
-        warmup_target: Float or `None`; the rate reached at the end of the warmup.
-        warmup_steps: Int, the length of the warmup.
-    """
-
-    def __init__(
-        self,
-        initial_learning_rate,
-        decay_steps,
-        alpha=0.0,
-        name="CosineDecay",
-        warmup_target=None,
-        warmup_steps=0,
-    ):
-        super().__init__()
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.alpha = alpha
-        self.name = name
-        self.warmup_steps = warmup_steps
-        self.warmup_target = warmup_target
-        _check_decay_steps(self.decay_steps)
-
-    def _decay(self, step, decay_steps, decay_from, dtype):
-        fraction = torch.divide(step, decay_steps)
-        pi = torch.full((), math.pi, dtype=dtype, device=step.device)
-        cosine = 0.5 * (1.0 + torch.cos(torch.multiply(pi, fraction)))
-        decayed = (1 - self.alpha) * cosine + self.alpha
-        return torch.multiply(decay_from, decayed)
-
-    @staticmethod
-    def _warmup(step, warmup_steps, warmup_target, initial):
-        fraction = step / warmup_steps
-        return (warmup_target - initial) * fraction + initial
-
-    def __call__(self, step):
-        device = _device_of(step)
-        initial = _tensor(self.initial_learning_rate, device)
-        dtype = initial.dtype
-        decay_steps = _tensor(self.decay_steps, device, dtype)
-        step = _tensor(step, device, dtype)
-        if self.warmup_target is None:
-            return self._decay(torch.minimum(step, decay_steps), decay_steps, initial, dtype)
-        warmup_target = _tensor(self.warmup_target, device, dtype)
-        warmup_steps = _tensor(self.warmup_steps, device, dtype)
-        step = torch.minimum(step, decay_steps + warmup_steps)
-        # Both branches are computed and one is selected: no host sync on the step.
-        return torch.where(
-            step < warmup_steps,
-            self._warmup(step, warmup_steps, warmup_target, initial),
-            self._decay(step - warmup_steps, decay_steps, warmup_target, dtype),
-        )
-
-    def get_config(self):
-        return {
-            "initial_learning_rate": self.initial_learning_rate,
-            "decay_steps": self.decay_steps,
-            "alpha": self.alpha,
-            "name": self.name,
-            "warmup_target": self.warmup_target,
-            "warmup_steps": self.warmup_steps,
-        }
-
-
-class CosineDecayRestarts(LearningRateSchedule):
-    """Cosine decay with warm restarts (SGDR).
-
-    The first period lasts `first_decay_steps`; each restart multiplies the period by
-    `t_mul` and the peak rate by `m_mul`.
-
-    Args:
-        initial_learning_rate: Float, the learning rate at step 0.
-        first_decay_steps: Positive int, the length of the first period.
-        t_mul: Float, the factor applied to the period length at each restart.
-        m_mul: Float, the factor applied to the peak rate at each restart.
-        alpha: Float, the minimum rate as a fraction of `initial_learning_rate`.
-        name: Name of the schedule.
-    """
-
-    def __init__(
-        self, initial_learning_rate, first_decay_steps, t_mul=2.0, m_mul=1.0, alpha=0.0, name="SGDRDecay"
-    ):
-        super().__init__()
-        self.initial_learning_rate = initial_learning_rate
-        self.first_decay_steps = first_decay_steps
-        self._t_mul = t_mul
-        self._m_mul = m_mul
-        self.alpha = alpha
-        self.name = name
-        _check_decay_steps(self.first_decay_steps, "first_decay_steps")
-
-    def __call__(self, step):
-        device = _device_of(step)
-        initial = _tensor(self.initial_learning_rate, device)
-        dtype = initial.dtype
-        first_decay_steps = _tensor(self.first_decay_steps, device, dtype)
-        alpha = _tensor(self.alpha, device, dtype)
-        t_mul = _tensor(self._t_mul, device, dtype)
-        m_mul = _tensor(self._m_mul, device, dtype)
-        fraction = _tensor(step, device, dtype) / first_decay_steps
-        # `t_mul` is a constant: choose the branch on the host.
-        if float(torch.tensor(self._t_mul, dtype=dtype)) == 1.0:
-            restart = torch.floor(fraction)
-            fraction = fraction - restart
-        else:
-            restart = torch.floor(torch.log((1.0 - fraction * (1.0 - t_mul)).to(dtype)) / torch.log(t_mul))
-            restart_sum = torch.divide(1.0 - torch.pow(t_mul, restart), 1.0 - t_mul)
-            fraction = torch.divide(torch.subtract(fraction, restart_sum), torch.pow(t_mul, restart))
-        peak = torch.pow(m_mul, restart)
-        pi = torch.full((), math.pi, dtype=dtype, device=device)
-        cosine = 0.5 * peak * (1.0 + torch.cos(torch.multiply(pi, fraction)))
-        decayed = torch.add(torch.multiply(1 - alpha, cosine), alpha)
-        return torch.multiply(initial, decayed)
-
-    def get_config(self):
-        return {
-            "initial_learning_rate": self.initial_learning_rate,
-            "first_decay_steps": self.first_decay_steps,
-            "t_mul": self._t_mul,
-            "m_mul": self._m_mul,
-            "alpha": self.alpha,
-            "name": self.name,
-        }
-
+# Defined in their own modules, which import the base class and helpers above.
+from kerasbridge.optimizers.schedules.cosine_decay import CosineDecay  # noqa: E402
+from kerasbridge.optimizers.schedules.cosine_decay_restarts import CosineDecayRestarts  # noqa: E402
 
 _SCHEDULES = {
     cls.__name__: cls
