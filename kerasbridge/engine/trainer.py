@@ -106,6 +106,12 @@ class Trainer:
             optimizer, optimizers.LossScaleOptimizer
         ):
             optimizer = optimizers.LossScaleOptimizer(optimizer, name="loss_scale_optimizer")
+        if jit_compile is True:
+            warnings.warn(
+                "`jit_compile=True` is not applied yet: kerasbridge runs the model eagerly. "
+                "(torch.compile of the model's step is planned; results are unaffected.)",
+                stacklevel=2,
+            )
         if not isinstance(steps_per_execution, int) or steps_per_execution < 1:
             raise ValueError(f"`steps_per_execution` must be a positive integer. Received: {steps_per_execution}")
         self.__dict__["optimizer"] = optimizer

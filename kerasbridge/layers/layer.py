@@ -27,6 +27,7 @@ from kerasbridge.layers.build_recording import auto_config, recording_build
 from kerasbridge.layers.call_signature import call_info, shapes_for_build
 from kerasbridge.layers.input_spec import assert_input_compatibility
 from kerasbridge.layers.layer_state import LayerStateMixin
+from kerasbridge.layers.mask_propagation import MaskPropagationMixin
 from kerasbridge.layers.tracking import BOOKKEEPING, TrackingMixin, tracking_version
 from kerasbridge.ops.keras_tensor import KerasTensor, any_symbolic_tensors
 from kerasbridge.ops.node import Node
@@ -52,7 +53,7 @@ def _convert_input(x, compute_dtype: str, torch_compute_dtype, autocast: bool):
     return x
 
 
-class Layer(LayerStateMixin, TrackingMixin, Operation, torch.nn.Module):
+class Layer(LayerStateMixin, MaskPropagationMixin, TrackingMixin, Operation, torch.nn.Module):
     """The base class of all layers: a callable with weights, built lazily on first call.
 
     Subclasses create weights in `build(input_shape)` with `add_weight`, compute in
@@ -388,32 +389,6 @@ class Layer(LayerStateMixin, TrackingMixin, Operation, torch.nn.Module):
             self.__dict__["_flat_layers_cache"] = cached
         return cached[1]
 
-    def _resolve_mask(self, first_arg, args, kwargs):
-        info = self._call_info
-        if info.has_mask and kwargs.get("mask") is None:
-            tensor_args = info.tensor_arguments(args, kwargs)
-            if len(tensor_args) == 1:
-                kwargs["mask"] = tree.map_structure(_get_mask, next(iter(tensor_args.values())))
-        elif info.mask_args:
-            for name, value in info.tensor_arguments(args, kwargs).items():
-                mask_name = f"{name}_mask"
-                if mask_name in info.mask_args and kwargs.get(mask_name) is None:
-                    kwargs[mask_name] = tree.map_structure(_get_mask, value)
-        if kwargs.get("mask") is not None:
-            return kwargs["mask"]
-        return tree.map_structure(_get_mask, first_arg)
-
-    def _set_mask_metadata(self, inputs, outputs, previous_mask) -> None:
-        flat_outputs = tree.flatten(outputs)
-        if all(_get_mask(x) is not None for x in flat_outputs):
-            return
-        output_masks = self.compute_mask(inputs, previous_mask)
-        if output_masks is None:
-            return
-        for tensor, mask in zip(flat_outputs, tree.flatten(output_masks)):
-            if isinstance(tensor, torch.Tensor) and _get_mask(tensor) is None and mask is not None:
-                tensor._keras_mask = mask
-
     # -- misc ----------------------------------------------------------------------------------
     def add_loss(self, loss) -> None:
         """Add a scalar loss tensor (e.g. an activity penalty) to `layer.losses`."""
@@ -429,10 +404,6 @@ class Layer(LayerStateMixin, TrackingMixin, Operation, torch.nn.Module):
 
     def extra_repr(self) -> str:
         return f"name={self.name}"
-
-
-def _get_mask(x):
-    return getattr(x, "_keras_mask", None)
 
 
 def _is_shape(value) -> bool:
