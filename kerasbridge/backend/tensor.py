@@ -7,7 +7,17 @@ import torch
 
 from kerasbridge.backend import config
 from kerasbridge.backend.device import get_device
-from kerasbridge.backend.dtypes import standardize_dtype, to_torch_dtype
+from kerasbridge.backend.dtypes import TORCH_DTYPES, standardize_dtype, to_torch_dtype
+
+_DEVICE_TYPES: dict[str, str] = {}
+_TORCH_DTYPE_CACHE = dict(TORCH_DTYPES)
+
+
+def _device_type(device: str) -> str:
+    kind = _DEVICE_TYPES.get(device)
+    if kind is None:
+        kind = _DEVICE_TYPES[device] = torch.device(device).type
+    return kind
 
 
 def is_tensor(x) -> bool:
@@ -56,14 +66,16 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None) -> torch.Tensor:
         raise ValueError("`sparse=True` is not supported with the torch backend.")
     if ragged:
         raise ValueError("`ragged=True` is not supported with the torch backend.")
-    if hasattr(x, "_keras_variable_value"):
+    if not isinstance(x, torch.Tensor) and hasattr(x, "_keras_variable_value"):
         x = x._keras_variable_value()
     if isinstance(x, torch.Tensor):
         device = get_device()
-        if x.device.type != torch.device(device).type and not x.is_meta and device != "meta":
+        if x.device.type != _device_type(device) and device != "meta" and not x.is_meta:
             x = x.to(device)
         if dtype is not None:
-            torch_dtype = to_torch_dtype(dtype)
+            torch_dtype = _TORCH_DTYPE_CACHE.get(dtype) if isinstance(dtype, str) else None
+            if torch_dtype is None:
+                torch_dtype = to_torch_dtype(dtype)
             if x.dtype != torch_dtype:
                 x = x.to(torch_dtype)
         return x

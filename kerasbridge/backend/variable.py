@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from kerasbridge.backend import naming
+from kerasbridge.backend import naming, state_version
 from kerasbridge.backend.device import device_scope, get_variable_device
 from kerasbridge.backend.dtypes import standardize_dtype, to_torch_dtype
 from kerasbridge.backend.symbolic_scope import in_symbolic_scope
@@ -177,6 +177,7 @@ class Variable:
     def trainable(self, value: bool) -> None:
         self._trainable = bool(value)
         self._set_requires_grad(self._trainable)
+        state_version.bump()
 
     def _set_requires_grad(self, flag: bool) -> None:
         param = self.value

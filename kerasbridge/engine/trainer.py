@@ -219,7 +219,7 @@ class Trainer:
         self._loss_tracker.update_state(loss, sample_weight=_batch_size_of(x))
         if self.optimizer is not None:
             loss = self.optimizer.scale_loss(loss)
-        trainable_weights = self.trainable_weights
+        trainable_weights = self._cached("_trainable_weights_cache", lambda: self.trainable_weights)
         if trainable_weights:
             loss.backward()
             gradients = [v.value.grad for v in trainable_weights]

@@ -59,10 +59,13 @@ class CallInfo:
 
 
 def call_info(cls) -> CallInfo:
-    """The cached `CallInfo` for `cls.call`."""
+    """The cached `CallInfo` for `cls.call` (and whether `cls` computes its own masks)."""
     info = _CACHE.get(cls)
     if info is None:
+        from kerasbridge.layers.layer import Layer
+
         info = _CACHE[cls] = CallInfo(cls.call)
+        info.computes_mask = cls.compute_mask is not Layer.compute_mask
     return info
 
 

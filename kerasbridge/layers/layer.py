@@ -18,7 +18,7 @@ import numpy as np
 import torch
 
 from kerasbridge import dtype_policies
-from kerasbridge.backend import naming
+from kerasbridge.backend import naming, state_version
 from kerasbridge.backend.symbolic_scope import in_symbolic_scope
 from kerasbridge.backend.tensor import convert_to_tensor
 from kerasbridge.backend.variable import Variable
@@ -28,7 +28,7 @@ from kerasbridge.layers.call_signature import call_info, shapes_for_build
 from kerasbridge.layers.input_spec import assert_input_compatibility
 from kerasbridge.layers.layer_state import LayerStateMixin
 from kerasbridge.layers.mask_propagation import MaskPropagationMixin
-from kerasbridge.layers.tracking import BOOKKEEPING, TrackingMixin, tracking_version
+from kerasbridge.layers.tracking import BOOKKEEPING, TrackingMixin
 from kerasbridge.ops.keras_tensor import KerasTensor, any_symbolic_tensors
 from kerasbridge.ops.node import Node
 from kerasbridge.ops.operation import Operation
@@ -185,6 +185,7 @@ class Layer(LayerStateMixin, MaskPropagationMixin, TrackingMixin, Operation, tor
     def trainable(self, value: bool) -> None:
         value = bool(value)
         self._trainable = value
+        state_version.bump()
         for variable in self._trainable_variables:
             variable.trainable = value
         for layer in self._layers:
@@ -343,7 +344,10 @@ class Layer(LayerStateMixin, MaskPropagationMixin, TrackingMixin, Operation, tor
             context.training = training
             if info.has_training and training is not None:
                 kwargs["training"] = training
-            previous_mask = self._resolve_mask(first_arg, args, kwargs)
+            if info.has_mask or info.mask_args or not isinstance(first_arg, torch.Tensor):
+                previous_mask = self._resolve_mask(first_arg, args, kwargs)
+            else:
+                previous_mask = getattr(first_arg, "_keras_mask", None)
             with naming.name_scope(self.name, caller=self):
                 outputs = torch.nn.Module.__call__(self, *args, **kwargs)
             if not state["built"]:
@@ -355,7 +359,7 @@ class Layer(LayerStateMixin, MaskPropagationMixin, TrackingMixin, Operation, tor
                         if output.ndim > 0:
                             loss = loss / output.shape[0]
                         self.add_loss(loss)
-            if self.supports_masking:
+            if self.supports_masking and (previous_mask is not None or info.computes_mask):
                 self._set_mask_metadata(first_arg, outputs, previous_mask)
             elif previous_mask is not None and any(m is not None for m in tree.flatten(previous_mask)):
                 warnings.warn(
@@ -382,12 +386,7 @@ class Layer(LayerStateMixin, MaskPropagationMixin, TrackingMixin, Operation, tor
 
     def _flattened_layers_cached(self) -> list:
         """`_flatten_layers()`, recomputed only when some layer's sublayers changed."""
-        cached = self.__dict__.get("_flat_layers_cache")
-        version = tracking_version()
-        if cached is None or cached[0] != version:
-            cached = (version, self._flatten_layers())
-            self.__dict__["_flat_layers_cache"] = cached
-        return cached[1]
+        return self._cached("_loss_layers_cache", self._flatten_layers)
 
     # -- misc ----------------------------------------------------------------------------------
     def add_loss(self, loss) -> None:

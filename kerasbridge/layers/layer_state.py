@@ -6,6 +6,7 @@ import collections
 
 import numpy as np
 
+from kerasbridge.backend import state_version
 from kerasbridge.backend.symbolic_scope import in_symbolic_scope
 
 
@@ -48,6 +49,15 @@ class LayerStateMixin:
         if not self.trainable:
             return []
         return [v for v in self.weights if v.trainable]
+
+    def _cached(self, key: str, compute):
+        """`compute()`, remembered until the layer structure or any trainability changes."""
+        cached = self.__dict__.get(key)
+        version = state_version.current()
+        if cached is None or cached[0] != version:
+            cached = (version, compute())
+            self.__dict__[key] = cached
+        return cached[1]
 
     @property
     def non_trainable_weights(self) -> list:
@@ -129,13 +139,16 @@ class LayerStateMixin:
     @property
     def losses(self) -> list:
         """Losses added during the last call (own and sublayers'), then weight regularization penalties."""
-        found = list(self._losses)
-        for layer in self._flatten_layers(include_self=False):
-            found.extend(layer._losses)
+        found = []
+        for layer in self._cached("_loss_layers_cache", self._flatten_layers):
+            if layer._losses:
+                found.extend(layer._losses)
         if not in_symbolic_scope():
-            for variable in self.trainable_weights:
-                if getattr(variable, "regularizer", None) is not None:
-                    found.append(variable.regularizer(variable.value))
+            regularized = self._cached("_regularized_cache", lambda: [
+                v for v in self.trainable_weights if getattr(v, "regularizer", None) is not None
+            ])
+            for variable in regularized:
+                found.append(variable.regularizer(variable.value))
         return found
 
     def _clear_losses(self) -> None:

@@ -11,6 +11,7 @@ import weakref
 
 import torch
 
+from kerasbridge.backend import state_version
 from kerasbridge.backend.random import SeedGenerator
 from kerasbridge.backend.variable import Variable
 from kerasbridge.ops.keras_tensor import KerasTensor
@@ -21,17 +22,8 @@ BOOKKEEPING = (
 )
 
 
-_structure_version = [0]
-
-
-def tracking_version() -> int:
-    """A counter that changes whenever any layer gains or loses a sublayer."""
-    return _structure_version[0]
-
-
-def bump_tracking_version() -> None:
-    """Record that some layer's list of sublayers changed (invalidates flattened-layer caches)."""
-    _structure_version[0] += 1
+tracking_version = state_version.current
+bump_tracking_version = state_version.bump
 
 
 def contains_trackable(value) -> bool:
@@ -128,13 +120,14 @@ class TrackingMixin:
     def _track_layer(self, layer) -> None:
         if all(layer is not existing for existing in self._layers):
             self._layers.append(layer)
-            _structure_version[0] += 1
+            state_version.bump()
 
     def _track_variable(self, variable: Variable) -> None:
         owned = self._trainable_variables if variable.trainable else self._non_trainable_variables
         if any(variable is v for v in self._trainable_variables + self._non_trainable_variables):
             return
         owned.append(variable)
+        state_version.bump()
         key = self._unique_parameter_key(variable.name)
         if variable._owner is None:
             variable._bind(self, key)
