@@ -9,6 +9,7 @@ import warnings
 import numpy as np
 import torch
 
+from kerasbridge.backend.tensor import convert_to_numpy
 from kerasbridge.engine.data_adapters import get_data_adapter, train_validation_split
 from kerasbridge.engine.lightning_module import KerasLightningModule, to_python
 from kerasbridge.engine.step_groups import BatchGroup, group_data
@@ -133,17 +134,8 @@ def _concatenate(batches):
                          "for more information of where went wrong, or file a issue/bug to `keras`.")
     structure = batches[0]
     flat = [tree.flatten(b) for b in batches]
-    merged = [np.concatenate([to_numpy(b[i]) for b in flat], axis=0) for i in range(len(flat[0]))]
+    merged = [np.concatenate([convert_to_numpy(b[i]) for b in flat], axis=0) for i in range(len(flat[0]))]
     return tree.pack_sequence_as(structure, merged)
-
-
-def to_numpy(x):
-    if isinstance(x, torch.Tensor):
-        x = x.detach()
-        if x.dtype == torch.bfloat16:
-            x = x.float()
-        return x.cpu().numpy()
-    return np.asarray(x)
 
 
 def predict(model, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
@@ -194,4 +186,4 @@ def test_on_batch(model, x, y=None, sample_weight=None, return_dict=False):
 def predict_on_batch(model, x):
     with torch.no_grad():
         outputs = model.predict_step(_single_batch(model, x, None, None))
-    return tree.map_structure(to_numpy, outputs)
+    return tree.map_structure(convert_to_numpy, outputs)
