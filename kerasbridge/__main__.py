@@ -1,0 +1,5 @@
+"""`python -m kerasbridge ...` (see `kerasbridge.cli`)."""
+
+from kerasbridge.cli import main
+
+main()
