@@ -302,9 +302,9 @@ class Layer(LayerStateMixin, MaskPropagationMixin, TrackingMixin, Operation, tor
         autocast = self.autocast
         if not self._convert_input_args:
             pass
-        elif kwargs or len(args) != 1 or not isinstance(args[0], torch.Tensor) or (
+        elif len(args) != 1 or not isinstance(args[0], torch.Tensor) or (
             args[0].is_floating_point() and args[0].dtype != convert
-        ):
+        ) or (kwargs and not kwargs.keys() <= info.context_args):
             compute_dtype = self.compute_dtype
             args = tree.map_structure(lambda x: _convert_input(x, compute_dtype, convert, autocast), args)
             if kwargs:

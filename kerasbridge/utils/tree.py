@@ -14,8 +14,16 @@ def _is_namedtuple(x) -> bool:
     return isinstance(x, tuple) and hasattr(x, "_fields")
 
 
+_STRUCTURE_TYPES = (list, tuple, dict)
+
+
 def is_nested(x) -> bool:
     """Whether `x` is a list, tuple or dict (a structure rather than a leaf)."""
+    kind = type(x)
+    if kind in _STRUCTURE_TYPES:
+        return True
+    if kind.__module__ == "torch" or x is None:
+        return False
     return isinstance(x, (list, tuple, Mapping))
 
 
@@ -30,6 +38,8 @@ def flatten(structure) -> list:
     """Leaves of `structure` in order (dict values sorted by key). `None` is a leaf."""
     if not is_nested(structure):
         return [structure]
+    if type(structure) in (list, tuple) and not any(is_nested(item) for item in structure):
+        return list(structure)
     out: list = []
     stack = [structure]
     while stack:
