@@ -1,0 +1,224 @@
+"""`BaseConv`: the shared N-D convolution layer behind `Conv1D`, `Conv2D` and `Conv3D`."""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+from kerasbridge import activations, constraints, initializers, regularizers
+from kerasbridge.backend.config import standardize_data_format
+from kerasbridge.layers.input_spec import InputSpec
+from kerasbridge.layers.layer import Layer
+from kerasbridge.ops.nn_conv import conv
+
+_linear = activations.linear
+
+
+def standardize_tuple(value, n, name, allow_zero=False):
+    """An int or an iterable of `n` ints as a tuple of `n` ints, validated as Keras does."""
+    error = (
+        f"The `{name}` argument must be a tuple of {n} integers. Received {name}={value}"
+    )
+    if isinstance(value, int):
+        value_tuple = (value,) * n
+    else:
+        try:
+            value_tuple = tuple(value)
+        except TypeError as e:
+            raise ValueError(error) from e
+        if len(value_tuple) != n:
+            raise ValueError(error)
+        for v in value_tuple:
+            try:
+                int(v)
+            except (ValueError, TypeError) as e:
+                raise ValueError(
+                    f"{error} including element {v} of type {type(v)}"
+                ) from e
+        value_tuple = tuple(int(v) for v in value_tuple)
+    bound = 0 if allow_zero else 1
+    bad = [v for v in value_tuple if v < bound]
+    if bad:
+        req = "greater than or equal to 0" if allow_zero else "greater than 0"
+        raise ValueError(f"{error}, where {bad} do not satisfy `value {req}`")
+    return value_tuple
+
+
+def standardize_padding(value, allow_causal=False):
+    """`"valid"`, `"same"` (or `"causal"` where allowed), lowercased."""
+    if isinstance(value, (list, tuple)):
+        return value
+    padding = str(value).lower()
+    allowed = {"valid", "same", "causal"} if allow_causal else {"valid", "same"}
+    if padding not in allowed:
+        raise ValueError(
+            "The `padding` argument must be a list/tuple or one of "
+            f"{sorted(allowed)}. Received: {value}"
+        )
+    return padding
+
+
+class BaseConv(Layer):
+    """Abstract N-D convolution: `outputs = activation(conv(inputs, kernel) + bias)`.
+
+    Args:
+        rank: Number of spatial dimensions (1, 2 or 3).
+        filters: Number of output channels.
+        kernel_size: Int or tuple of `rank` ints, the convolution window.
+        strides: Int or tuple of `rank` ints.
+        padding: `"valid"`, `"same"` or (rank 1 only) `"causal"`.
+        data_format: `"channels_last"` or `"channels_first"`.
+        dilation_rate: Int or tuple of `rank` ints.
+        groups: Number of groups the input channels are split into.
+        activation, use_bias, *_initializer, *_regularizer, *_constraint: as in `Dense`.
+
+    The kernel has Keras's layout `kernel_size + (input_channels // groups, filters)`.
+    """
+
+    def __init__(self, rank, filters, kernel_size, strides=1, padding="valid", data_format=None,
+                 dilation_rate=1, groups=1, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
+                 activity_regularizer=None, kernel_constraint=None, bias_constraint=None, lora_rank=None,
+                 lora_alpha=None, **kwargs):
+        if lora_rank:
+            raise NotImplementedError("LoRA on convolution layers is not supported by kerasbridge.")
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        self.rank = rank
+        self.filters = filters
+        self.groups = groups
+        self.kernel_size = standardize_tuple(kernel_size, rank, "kernel_size")
+        self.strides = standardize_tuple(strides, rank, "strides")
+        self.dilation_rate = standardize_tuple(dilation_rate, rank, "dilation_rate")
+        self.padding = standardize_padding(padding, allow_causal=rank == 1)
+        self.data_format = standardize_data_format(data_format)
+        self.activation = activations.get(activation)
+        self.use_bias = use_bias
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
+        self.lora_rank = None
+        self.lora_alpha = None
+        self.lora_enabled = False
+        self.input_spec = InputSpec(min_ndim=self.rank + 2)
+        if self.filters is not None and self.filters <= 0:
+            raise ValueError(
+                "Invalid value for argument `filters`. Expected a strictly "
+                f"positive value. Received filters={self.filters}."
+            )
+        if self.groups <= 0:
+            raise ValueError(f"The number of groups must be a positive integer. Received: groups={self.groups}.")
+        if self.filters is not None and self.filters % self.groups != 0:
+            raise ValueError(
+                "The number of filters must be evenly divisible by the number of groups. "
+                f"Received: groups={self.groups}, filters={self.filters}."
+            )
+        if max(self.strides) > 1 and max(self.dilation_rate) > 1:
+            raise ValueError(
+                "`strides > 1` not supported in conjunction with `dilation_rate > 1`. "
+                f"Received: strides={self.strides} and dilation_rate={self.dilation_rate}"
+            )
+
+    def build(self, input_shape):
+        channel_axis = -1 if self.data_format == "channels_last" else 1
+        input_channel = input_shape[channel_axis]
+        self.input_spec = InputSpec(min_ndim=self.rank + 2, axes={channel_axis: input_channel})
+        if input_channel % self.groups != 0:
+            raise ValueError(
+                "The number of input channels must be evenly divisible by the number of groups. "
+                f"Received groups={self.groups}, but the input has {input_channel} channels "
+                f"(full input shape is {tuple(input_shape)})."
+            )
+        kernel_shape = self.kernel_size + (input_channel // self.groups, self.filters)
+        self._kernel = self.add_weight(
+            name="kernel",
+            shape=kernel_shape,
+            initializer=self.kernel_initializer,
+            regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint,
+        )
+        if self.use_bias:
+            self.bias = self.add_weight(
+                name="bias",
+                shape=(self.filters,),
+                initializer=self.bias_initializer,
+                regularizer=self.bias_regularizer,
+                constraint=self.bias_constraint,
+            )
+        else:
+            self.bias = None
+        self.built = True
+
+    @property
+    def kernel(self):
+        """The kernel `Variable`, of shape `kernel_size + (input_channels // groups, filters)`."""
+        if not self.built:
+            raise AttributeError("You must build the layer before accessing `kernel`.")
+        return self._kernel
+
+    def _prepare_inputs(self, inputs):
+        """Hook for subclasses (causal padding); returns `(inputs, padding)`."""
+        return inputs, self.padding
+
+    def call(self, inputs):
+        kernel = self._kernel.value
+        compute_dtype = self._torch_compute_dtype
+        if kernel.dtype != compute_dtype and self.autocast:
+            kernel = kernel.to(compute_dtype)
+        if inputs.dtype != kernel.dtype:
+            if not inputs.is_floating_point():
+                inputs = inputs.to(kernel.dtype)
+            else:
+                dtype = torch.promote_types(inputs.dtype, kernel.dtype)
+                inputs, kernel = inputs.to(dtype), kernel.to(dtype)
+        inputs, padding = self._prepare_inputs(inputs)
+        outputs = conv(
+            inputs,
+            kernel,
+            strides=list(self.strides),
+            padding=padding,
+            dilation_rate=self.dilation_rate,
+            data_format=self.data_format,
+        )
+        if self.bias is not None:
+            bias = self.bias.value
+            if bias.dtype != outputs.dtype:
+                bias = bias.to(outputs.dtype)
+            if self.data_format == "channels_last":
+                bias_shape = (1,) * (self.rank + 1) + (self.filters,)
+            else:
+                bias_shape = (1, self.filters) + (1,) * self.rank
+            outputs = outputs + bias.reshape(bias_shape)
+        if self.activation is not _linear:
+            outputs = self.activation(outputs)
+        return outputs
+
+    def get_config(self) -> dict:
+        config = {
+            "filters": self.filters,
+            "kernel_size": self.kernel_size,
+            "strides": self.strides,
+            "padding": self.padding,
+            "data_format": self.data_format,
+            "dilation_rate": self.dilation_rate,
+            "groups": self.groups,
+            "activation": activations.serialize(self.activation),
+            "use_bias": self.use_bias,
+            "kernel_initializer": initializers.serialize(self.kernel_initializer),
+            "bias_initializer": initializers.serialize(self.bias_initializer),
+            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
+            "kernel_constraint": constraints.serialize(self.kernel_constraint),
+            "bias_constraint": constraints.serialize(self.bias_constraint),
+        }
+        return {**super().get_config(), **config}
+
+
+def causal_pad(inputs, data_format, left):
+    """Left-pad the steps axis of a 3-D input by `left` zeros."""
+    if data_format == "channels_last":
+        return F.pad(inputs, (0, 0, left, 0))
+    return F.pad(inputs, (left, 0))
