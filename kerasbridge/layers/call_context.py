@@ -17,10 +17,6 @@ class CallContext:
         self.training = None
 
 
-def get_call_context() -> CallContext | None:
-    return getattr(_state, "context", None)
-
-
 def enter_call_context(layer) -> tuple[CallContext, bool]:
     """Return the current context, creating it if `layer` is the outermost call."""
     context = getattr(_state, "context", None)

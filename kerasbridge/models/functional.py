@@ -144,7 +144,7 @@ class Functional(Model):
 
     @input_spec.setter
     def input_spec(self, value):
-        pass
+        """Ignored: a Functional model's input spec always follows its `Input()` tensors."""
 
     # -- execution -----------------------------------------------------------------------------------
     def _standardize_inputs(self, inputs) -> list:
