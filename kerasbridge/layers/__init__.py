@@ -52,6 +52,11 @@ __all__ = [
     "multiply",
     "subtract",
 ]
+from kerasbridge.layers.activations.elu import ELU as ELU  # noqa: E402
+from kerasbridge.layers.activations.leaky_relu import LeakyReLU as LeakyReLU  # noqa: E402
+from kerasbridge.layers.activations.prelu import PReLU as PReLU  # noqa: E402
+from kerasbridge.layers.activations.relu import ReLU as ReLU  # noqa: E402
+from kerasbridge.layers.activations.softmax import Softmax as Softmax  # noqa: E402
 from kerasbridge.layers.convolutional import Conv1D as Conv1D  # noqa: E402
 from kerasbridge.layers.convolutional import Conv2D as Conv2D  # noqa: E402
 from kerasbridge.layers.convolutional import Conv3D as Conv3D  # noqa: E402
@@ -87,3 +92,23 @@ from kerasbridge.layers.pooling import MaxPool3D as MaxPool3D  # noqa: E402
 from kerasbridge.layers.pooling import MaxPooling1D as MaxPooling1D  # noqa: E402
 from kerasbridge.layers.pooling import MaxPooling2D as MaxPooling2D  # noqa: E402
 from kerasbridge.layers.pooling import MaxPooling3D as MaxPooling3D  # noqa: E402
+from kerasbridge.layers.regularization.activity_regularization import (
+    ActivityRegularization as ActivityRegularization,  # noqa: E402
+)
+from kerasbridge.layers.regularization.alpha_dropout import AlphaDropout as AlphaDropout  # noqa: E402
+from kerasbridge.layers.regularization.gaussian_dropout import GaussianDropout as GaussianDropout  # noqa: E402
+from kerasbridge.layers.regularization.gaussian_noise import GaussianNoise as GaussianNoise  # noqa: E402
+from kerasbridge.layers.regularization.spatial_dropout import SpatialDropout1D as SpatialDropout1D  # noqa: E402
+from kerasbridge.layers.regularization.spatial_dropout import SpatialDropout2D as SpatialDropout2D  # noqa: E402
+from kerasbridge.layers.regularization.spatial_dropout import SpatialDropout3D as SpatialDropout3D  # noqa: E402
+from kerasbridge.layers.reshaping.cropping1d import Cropping1D as Cropping1D  # noqa: E402
+from kerasbridge.layers.reshaping.cropping2d import Cropping2D as Cropping2D  # noqa: E402
+from kerasbridge.layers.reshaping.cropping3d import Cropping3D as Cropping3D  # noqa: E402
+from kerasbridge.layers.reshaping.permute import Permute as Permute  # noqa: E402
+from kerasbridge.layers.reshaping.repeat_vector import RepeatVector as RepeatVector  # noqa: E402
+from kerasbridge.layers.reshaping.up_sampling1d import UpSampling1D as UpSampling1D  # noqa: E402
+from kerasbridge.layers.reshaping.up_sampling2d import UpSampling2D as UpSampling2D  # noqa: E402
+from kerasbridge.layers.reshaping.up_sampling3d import UpSampling3D as UpSampling3D  # noqa: E402
+from kerasbridge.layers.reshaping.zero_padding1d import ZeroPadding1D as ZeroPadding1D  # noqa: E402
+from kerasbridge.layers.reshaping.zero_padding2d import ZeroPadding2D as ZeroPadding2D  # noqa: E402
+from kerasbridge.layers.reshaping.zero_padding3d import ZeroPadding3D as ZeroPadding3D  # noqa: E402
