@@ -17,6 +17,7 @@ from kerasbridge.engine.compile_utils import (
     validate_loss_identifiers,
     validate_metric_identifiers,
 )
+from kerasbridge.engine.jit import StepFunctions, resolve_jit_compile
 from kerasbridge.utils import tree
 
 
@@ -73,6 +74,7 @@ class Trainer:
         state.setdefault("history", None)
         state.setdefault("steps_per_execution", 1)
         state.setdefault("_step_cache", None)
+        state.setdefault("_step_functions", None)
 
     # -- compile -----------------------------------------------------------------------------------
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None, weighted_metrics=None,
@@ -87,7 +89,8 @@ class Trainer:
             weighted_metrics: Metrics that also see `sample_weight`/`class_weight`.
             run_eagerly: Accepted for compatibility; kerasbridge always runs eagerly unless `jit_compile`.
             steps_per_execution: Number of batches to run per engine step.
-            jit_compile: `True` compiles the model's step with `torch.compile`; `"auto"` leaves it off.
+            jit_compile: `True` runs the model's forward pass and loss through `torch.compile`
+                (the optimizer update stays eager); `"auto"` is eager, as in Keras on torch.
             auto_scale_loss: Wrap the optimizer in a `LossScaleOptimizer` under `mixed_float16`.
         """
         from kerasbridge import metrics as metrics_module
@@ -106,12 +109,7 @@ class Trainer:
             optimizer, optimizers.LossScaleOptimizer
         ):
             optimizer = optimizers.LossScaleOptimizer(optimizer, name="loss_scale_optimizer")
-        if jit_compile is True:
-            warnings.warn(
-                "`jit_compile=True` is not applied yet: kerasbridge runs the model eagerly. "
-                "(torch.compile of the model's step is planned; results are unaffected.)",
-                stacklevel=2,
-            )
+        jit_compile_resolved = resolve_jit_compile(jit_compile, run_eagerly)
         if not isinstance(steps_per_execution, int) or steps_per_execution < 1:
             raise ValueError(f"`steps_per_execution` must be a positive integer. Received: {steps_per_execution}")
         self.__dict__["optimizer"] = optimizer
@@ -123,7 +121,7 @@ class Trainer:
         )
         self.__dict__["_loss_tracker"] = metrics_module.Mean(name="loss")
         self.__dict__["steps_per_execution"] = steps_per_execution
-        self.__dict__["jit_compile"] = jit_compile is True
+        self.__dict__["jit_compile"] = jit_compile_resolved
         self.__dict__["run_eagerly"] = run_eagerly
         self.__dict__["_compile_config"] = {
             "optimizer": optimizer, "loss": loss, "loss_weights": loss_weights, "metrics": metrics,
@@ -131,6 +129,7 @@ class Trainer:
             "steps_per_execution": steps_per_execution, "jit_compile": jit_compile,
         }
         self.__dict__["_step_cache"] = None
+        self.__dict__["_step_functions"] = None
         self.__dict__["compiled"] = True
         self.__dict__["stop_training"] = False
 
@@ -210,12 +209,23 @@ class Trainer:
             return self(x, training=training)
         return self(x)
 
+    def _forward_and_loss(self, x, y, sample_weight, training: bool):
+        y_pred = self._call_for_step(x, training=training)
+        loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=training)
+        return y_pred, loss
+
+    def _step_fns(self) -> StepFunctions:
+        functions = self.__dict__.get("_step_functions")
+        if functions is None:
+            functions = StepFunctions(self, self.__dict__.get("jit_compile", False))
+            self.__dict__["_step_functions"] = functions
+        return functions
+
     def train_step(self, data) -> dict:
         """One training step: forward, loss, backward, optimizer update; returns the metric results."""
         x, y, sample_weight = unpack_x_y_sample_weight(data)
-        y_pred = self._call_for_step(x, training=True)
         self.zero_grad()
-        loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=True)
+        y_pred, loss = self._step_fns().forward_and_loss(x, y, sample_weight, True)
         self._loss_tracker.update_state(loss, sample_weight=_batch_size_of(x))
         if self.optimizer is not None:
             loss = self.optimizer.scale_loss(loss)
@@ -232,15 +242,24 @@ class Trainer:
     def test_step(self, data) -> dict:
         """One evaluation step: forward and loss, metrics updated; returns the metric results."""
         x, y, sample_weight = unpack_x_y_sample_weight(data)
-        y_pred = self._call_for_step(x, training=False)
-        loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=False)
+        y_pred, loss = self._step_fns().forward_and_loss(x, y, sample_weight, False)
         self._loss_tracker.update_state(loss, sample_weight=_batch_size_of(x))
         return self.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
 
     def predict_step(self, data):
         """One prediction step: the model's outputs for the batch's `x`."""
         x, _, _ = unpack_x_y_sample_weight(data)
-        return self._call_for_step(x, training=False)
+        return self._step_fns().forward(x, False)
+
+    def _build_optimizer(self) -> None:
+        """Create the optimizer's variables before training, outside any name scope, as Keras's fit does.
+
+        (Built lazily inside `apply` instead, a wrapping optimizer such as `LossScaleOptimizer`
+        would prefix its inner optimizer's slot paths with its own name.)
+        """
+        optimizer = getattr(self, "optimizer", None)
+        if optimizer is not None and not optimizer.built and self.built and getattr(self, "compiled", False):
+            optimizer.build(self.trainable_variables)
 
     # -- loops (Lightning) ------------------------------------------------------------------------------
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None, validation_split=0.0,
@@ -249,6 +268,7 @@ class Trainer:
         """Train the model for a fixed number of epochs; returns a `History`. See Keras's `Model.fit`."""
         from kerasbridge.engine import loops
 
+        self._build_optimizer()
         return loops.fit(self, x=x, y=y, batch_size=batch_size, epochs=epochs, verbose=verbose,
                          callbacks=callbacks, validation_split=validation_split,
                          validation_data=validation_data, shuffle=shuffle, class_weight=class_weight,
@@ -275,6 +295,7 @@ class Trainer:
         """Run one training step on one batch; returns the loss and metrics."""
         from kerasbridge.engine import loops
 
+        self._build_optimizer()
         return loops.train_on_batch(self, x, y, sample_weight=sample_weight, class_weight=class_weight,
                                     return_dict=return_dict)
 

@@ -199,9 +199,3 @@ def test_to_lightning_trains_with_a_user_trainer():
     trainer.fit(module, train_dataloaders=loader)
     assert int(model.optimizer.iterations.numpy()) == 4
     assert not np.array_equal(before[0], model.get_weights()[0])
-
-
-def test_jit_compile_true_warns_that_it_runs_eagerly():
-    model = make_model(compile=False)
-    with pytest.warns(UserWarning, match="jit_compile=True"):
-        model.compile(optimizer="sgd", loss="mse", jit_compile=True)
