@@ -9,10 +9,10 @@ import pytest
 import kerasbridge
 
 TIMING = [
+    (re.compile(r"\x1b\[[0-9;]*m"), ""),  # first: a colour code glued to "1s" would hide it from \b
     (re.compile(r"\d+(\.\d+)?(s|ms|us)/step"), "T/step"),
     (re.compile(r"ETA: [\d:]+"), "ETA"),
     (re.compile(r"\b\d+s\b"), "Ts"),
-    (re.compile(r"\x1b\[[0-9;]*m"), ""),
 ]
 
 

@@ -3,6 +3,7 @@
 import keras
 import numpy as np
 import pytest
+import torch
 
 import kerasbridge
 
@@ -107,3 +108,37 @@ def test_multi_output_history_keys_match():
     assert sorted(h_ours.history) == sorted(h_theirs.history)
     for key in h_theirs.history:
         np.testing.assert_allclose(h_ours.history[key], h_theirs.history[key], atol=2e-4, err_msg=key)
+
+
+def test_shuffled_fit_with_dropout_follows_keras_exactly():
+    """shuffle=True and an unseeded Dropout draw from torch's global RNG in Keras's order."""
+
+    def build_with_dropout(k):
+        k.backend.clear_session(free_memory=False)
+        k.utils.set_random_seed(3)
+        model = k.Sequential([
+            k.Input((6,)),
+            k.layers.Dense(12, activation="relu"),
+            k.layers.Dropout(0.3),
+            k.layers.Dense(3, activation="softmax"),
+        ])
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        return model
+
+    x, y = data()
+    theirs = build_with_dropout(keras)
+    ours = build_with_dropout(kerasbridge)
+    ours.set_weights(theirs.get_weights())
+    results = []
+    for lib, model in ((kerasbridge, ours), (keras, theirs)):
+        lib.utils.set_random_seed(5)
+        history = model.fit(x, y, epochs=3, batch_size=16, shuffle=True, verbose=0, validation_split=0.2)
+        model.evaluate(x, y, verbose=0)
+        model.fit(x, y, epochs=1, batch_size=16, shuffle=True, verbose=0)
+        results.append((history.history, model.get_weights(), torch.get_rng_state()))
+    (our_history, our_weights, our_next), (their_history, their_weights, their_next) = results
+    for key in their_history:
+        np.testing.assert_allclose(our_history[key], their_history[key], atol=2e-4, err_msg=key)
+    for a, b in zip(our_weights, their_weights):
+        np.testing.assert_allclose(a, b, atol=2e-4)
+    assert torch.equal(our_next, their_next)  # the global generator ends where Keras leaves it

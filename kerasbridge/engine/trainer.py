@@ -17,6 +17,7 @@ from kerasbridge.engine.compile_utils import (
     validate_loss_identifiers,
     validate_metric_identifiers,
 )
+from kerasbridge.engine.data_adapters.array_adapter import flush_deferred_draws
 from kerasbridge.engine.jit import StepFunctions, resolve_jit_compile
 from kerasbridge.utils import tree
 
@@ -130,6 +131,7 @@ class Trainer:
         }
         self.__dict__["_step_cache"] = None
         self.__dict__["_step_functions"] = None
+        self.__dict__["_first_build_draw_pending"] = True
         self.__dict__["compiled"] = True
         self.__dict__["stop_training"] = False
 
@@ -261,6 +263,19 @@ class Trainer:
         if optimizer is not None and not optimizer.built and self.built and getattr(self, "compiled", False):
             optimizer.build(self.trainable_variables)
 
+    def _draw_like_keras_first_build(self, x, shuffle) -> None:
+        """Advance torch's global RNG as Keras's first `fit`/`evaluate` after `compile` does.
+
+        Keras builds its compiled loss and metrics symbolically from a first batch that it takes
+        from a fresh DataLoader over the arrays, which draws from the global generator once more
+        than the epochs themselves. Unseeded Dropout masks come from that generator too, so the
+        same draw keeps a seeded kerasbridge run on Keras's exact trajectory.
+        """
+        from kerasbridge.engine.data_adapters.array_adapter import can_slice, draw_epoch_order
+
+        if self.__dict__.pop("_first_build_draw_pending", False) and x is not None and can_slice(x):
+            draw_epoch_order(0, shuffle)
+
     # -- loops (Lightning) ------------------------------------------------------------------------------
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None, validation_split=0.0,
             validation_data=None, shuffle=True, class_weight=None, sample_weight=None, initial_epoch=0,
@@ -269,33 +284,42 @@ class Trainer:
         from kerasbridge.engine import loops
 
         self._build_optimizer()
-        return loops.fit(self, x=x, y=y, batch_size=batch_size, epochs=epochs, verbose=verbose,
+        self._draw_like_keras_first_build(x, shuffle)
+        history = loops.fit(self, x=x, y=y, batch_size=batch_size, epochs=epochs, verbose=verbose,
                          callbacks=callbacks, validation_split=validation_split,
                          validation_data=validation_data, shuffle=shuffle, class_weight=class_weight,
                          sample_weight=sample_weight, initial_epoch=initial_epoch,
                          steps_per_epoch=steps_per_epoch, validation_steps=validation_steps,
                          validation_batch_size=validation_batch_size, validation_freq=validation_freq)
+        flush_deferred_draws()
+        return history
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
                  callbacks=None, return_dict=False, **kwargs):
         """Return the loss and metric values of the model on the given data."""
         from kerasbridge.engine import loops
 
-        return loops.evaluate(self, x=x, y=y, batch_size=batch_size, verbose=verbose,
-                              sample_weight=sample_weight, steps=steps, callbacks=callbacks,
-                              return_dict=return_dict, **kwargs)
+        self._draw_like_keras_first_build(x, False)
+        results = loops.evaluate(self, x=x, y=y, batch_size=batch_size, verbose=verbose,
+                                 sample_weight=sample_weight, steps=steps, callbacks=callbacks,
+                                 return_dict=return_dict, **kwargs)
+        flush_deferred_draws()
+        return results
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """Return the model's outputs for `x` as numpy arrays (nested like the outputs)."""
         from kerasbridge.engine import loops
 
-        return loops.predict(self, x, batch_size=batch_size, verbose=verbose, steps=steps, callbacks=callbacks)
+        outputs = loops.predict(self, x, batch_size=batch_size, verbose=verbose, steps=steps, callbacks=callbacks)
+        flush_deferred_draws()
+        return outputs
 
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
         """Run one training step on one batch; returns the loss and metrics."""
         from kerasbridge.engine import loops
 
         self._build_optimizer()
+        self.__dict__.pop("_first_build_draw_pending", None)  # Keras builds from this batch: no draw
         return loops.train_on_batch(self, x, y, sample_weight=sample_weight, class_weight=class_weight,
                                     return_dict=return_dict)
 
@@ -303,6 +327,7 @@ class Trainer:
         """Evaluate the model on one batch; returns the loss and metrics."""
         from kerasbridge.engine import loops
 
+        self.__dict__.pop("_first_build_draw_pending", None)
         return loops.test_on_batch(self, x, y, sample_weight=sample_weight, return_dict=return_dict)
 
     def predict_on_batch(self, x):

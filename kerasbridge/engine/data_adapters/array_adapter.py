@@ -136,9 +136,7 @@ class ArrayDataAdapter:
         return self.num_batches
 
     def _epoch_order(self) -> torch.Tensor | None:
-        if self.shuffle is True:
-            return torch.randperm(self._size)
-        return None
+        return draw_epoch_order(self._size, self.shuffle)
 
     def _batch_ranges(self):
         starts = list(range(0, self._size, self.batch_size))
@@ -159,7 +157,10 @@ class ArrayDataAdapter:
     def __iter__(self):
         if self._steps is None:
             order = self._epoch_order()
-            for start, end in self._batch_ranges():
+            ranges = self._batch_ranges()
+            for index, (start, end) in enumerate(ranges):
+                if index == len(ranges) - 1:
+                    defer_end_of_iteration_draw()  # Keras draws once its last batch is taken
                 yield _strip_none(self._slice(order, start, end))
             return
         produced = 0
@@ -170,6 +171,49 @@ class ArrayDataAdapter:
             start, end = ranges.pop(0)
             yield _strip_none(self._slice(order, start, end))
             produced += 1
+
+
+# Keras's epoch iterator opens its next DataLoader iterator as soon as an epoch's last batch is
+# consumed, which draws a base seed. Lightning prefetches batches ahead of the step, so that draw
+# is counted when the last batch is handed out and made just before the next iteration's own
+# draws (or at the end of `fit`/`evaluate`/`predict`): the last step's Dropout masks still come
+# first, and nothing random runs in between (validation is inference), so every training step
+# sees the generator in Keras's state.
+_deferred_draws = 0
+
+
+def _draw_seed() -> int:
+    return int(torch.empty((), dtype=torch.int64).random_().item())
+
+
+def flush_deferred_draws() -> None:
+    """Make the end-of-iteration draws counted so far (see `_deferred_draws`)."""
+    global _deferred_draws
+    for _ in range(_deferred_draws):
+        _draw_seed()
+    _deferred_draws = 0
+
+
+def defer_end_of_iteration_draw() -> None:
+    global _deferred_draws
+    _deferred_draws += 1
+
+
+def draw_epoch_order(size: int, shuffle) -> torch.Tensor | None:
+    """An epoch's sample order, drawn from torch's global RNG exactly as Keras's torch backend draws it.
+
+    Keras iterates arrays through a `torch.utils.data.DataLoader`: starting an epoch draws the
+    loader's base seed, and a `RandomSampler` (when shuffling) then draws its own seed for a
+    `randperm`. Making the same draws gives Keras's shuffle order and leaves the global generator
+    where Keras leaves it, so unseeded Dropout masks match too.
+    """
+    flush_deferred_draws()
+    _draw_seed()
+    if shuffle is True:
+        generator = torch.Generator()
+        generator.manual_seed(_draw_seed())
+        return torch.randperm(size, generator=generator)
+    return None
 
 
 def _strip_none(batch):
