@@ -117,6 +117,26 @@ def torch_generator(seed) -> torch.Generator | None:
     return generator
 
 
+# Draws from torch's global generator that Keras's torch backend would already have made but that
+# kerasbridge makes later (see `kerasbridge.engine.data_adapters.array_adapter`). Reseeding
+# discards them: in Keras they happened before the seed was set.
+_deferred_global_draws = 0
+
+
+def defer_global_draw() -> None:
+    """Count one global-generator draw to be made by the next `flush_global_draws()`."""
+    global _deferred_global_draws
+    _deferred_global_draws += 1
+
+
+def flush_global_draws() -> None:
+    """Make the deferred draws now (one int64 seed each, as a DataLoader iterator draws it)."""
+    global _deferred_global_draws
+    for _ in range(_deferred_global_draws):
+        torch.empty((), dtype=torch.int64).random_()
+    _deferred_global_draws = 0
+
+
 def set_random_seed(seed: int) -> None:
     """Seed Python, numpy and torch, and reset the global seed generator.
 
@@ -125,7 +145,9 @@ def set_random_seed(seed: int) -> None:
     """
     if not isinstance(seed, (int, np.integer)):
         raise ValueError(f"Expected `seed` argument to be an integer. Received: seed={seed} (of type {type(seed)})")
+    global _deferred_global_draws
     python_random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
+    _deferred_global_draws = 0
     reset_global_seed_generator()

@@ -11,13 +11,13 @@ import warnings
 
 import torch
 
+from kerasbridge.backend.random import flush_global_draws
 from kerasbridge.engine.compile_utils import (
     CompileLoss,
     CompileMetrics,
     validate_loss_identifiers,
     validate_metric_identifiers,
 )
-from kerasbridge.engine.data_adapters.array_adapter import flush_deferred_draws
 from kerasbridge.engine.jit import StepFunctions, resolve_jit_compile
 from kerasbridge.utils import tree
 
@@ -205,6 +205,24 @@ class Trainer:
             return losses[0]
         return torch.stack([loss.reshape(()) for loss in losses]).sum()
 
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Reset the gradients of every parameter, as `torch.nn.Module.zero_grad` does.
+
+        The parameter list is cached (until the model's structure changes), which spares the
+        module-tree walk on every training step.
+        """
+        for parameter in self._cached("_all_parameters_cache", lambda: list(self.parameters())):
+            if parameter.grad is None:
+                continue
+            if set_to_none:
+                parameter.grad = None
+            else:
+                if parameter.grad.grad_fn is not None:
+                    parameter.grad.detach_()
+                else:
+                    parameter.grad.requires_grad_(False)
+                parameter.grad.zero_()
+
     # -- steps ----------------------------------------------------------------------------------------------
     def _call_for_step(self, x, training: bool):
         if self._call_info.has_training:
@@ -291,7 +309,7 @@ class Trainer:
                          sample_weight=sample_weight, initial_epoch=initial_epoch,
                          steps_per_epoch=steps_per_epoch, validation_steps=validation_steps,
                          validation_batch_size=validation_batch_size, validation_freq=validation_freq)
-        flush_deferred_draws()
+        flush_global_draws()
         return history
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
@@ -303,7 +321,7 @@ class Trainer:
         results = loops.evaluate(self, x=x, y=y, batch_size=batch_size, verbose=verbose,
                                  sample_weight=sample_weight, steps=steps, callbacks=callbacks,
                                  return_dict=return_dict, **kwargs)
-        flush_deferred_draws()
+        flush_global_draws()
         return results
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
@@ -311,7 +329,7 @@ class Trainer:
         from kerasbridge.engine import loops
 
         outputs = loops.predict(self, x, batch_size=batch_size, verbose=verbose, steps=steps, callbacks=callbacks)
-        flush_deferred_draws()
+        flush_global_draws()
         return outputs
 
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):

@@ -115,6 +115,8 @@ class TrackingMixin:
         if name in self._parameters and not isinstance(value, torch.nn.Parameter):
             object.__setattr__(self, name, value)
             return
+        if isinstance(value, (torch.nn.Parameter, torch.nn.Module)):
+            state_version.bump()  # a raw torch parameter or module changes what `parameters()` yields
         torch.nn.Module.__setattr__(self, name, value)
 
     def _track_layer(self, layer) -> None:

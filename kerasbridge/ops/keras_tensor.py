@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import collections
 
+import torch
+
 from kerasbridge.backend.dtypes import standardize_dtype
 from kerasbridge.utils import tree
 
@@ -143,8 +145,20 @@ def is_keras_tensor(x) -> bool:
     return isinstance(x, KerasTensor)
 
 
+_PLAIN_LEAVES = (torch.Tensor, bool, int, float, str, type(None))
+
+
 def any_symbolic_tensors(args=None, kwargs=None) -> bool:
     """Whether any leaf of `args`/`kwargs` is a KerasTensor."""
+    # Fast path for the common eager call (tensors and plain Python values, no containers).
+    plain = True
+    for value in (*(args or ()), *(kwargs.values() if kwargs else ())):
+        if isinstance(value, KerasTensor):
+            return True
+        if not isinstance(value, _PLAIN_LEAVES):
+            plain = False
+    if plain:
+        return False
     for leaf in tree.flatten((args or (), kwargs or {})):
         if isinstance(leaf, KerasTensor):
             return True

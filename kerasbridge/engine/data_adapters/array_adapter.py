@@ -13,6 +13,7 @@ import torch
 
 from kerasbridge.backend import config
 from kerasbridge.backend.dtypes import to_torch_dtype
+from kerasbridge.backend.random import defer_global_draw, flush_global_draws
 from kerasbridge.utils import tree
 
 
@@ -160,7 +161,7 @@ class ArrayDataAdapter:
             ranges = self._batch_ranges()
             for index, (start, end) in enumerate(ranges):
                 if index == len(ranges) - 1:
-                    defer_end_of_iteration_draw()  # Keras draws once its last batch is taken
+                    defer_global_draw()  # Keras draws once its last batch is taken
                 yield _strip_none(self._slice(order, start, end))
             return
         produced = 0
@@ -173,30 +174,8 @@ class ArrayDataAdapter:
             produced += 1
 
 
-# Keras's epoch iterator opens its next DataLoader iterator as soon as an epoch's last batch is
-# consumed, which draws a base seed. Lightning prefetches batches ahead of the step, so that draw
-# is counted when the last batch is handed out and made just before the next iteration's own
-# draws (or at the end of `fit`/`evaluate`/`predict`): the last step's Dropout masks still come
-# first, and nothing random runs in between (validation is inference), so every training step
-# sees the generator in Keras's state.
-_deferred_draws = 0
-
-
 def _draw_seed() -> int:
     return int(torch.empty((), dtype=torch.int64).random_().item())
-
-
-def flush_deferred_draws() -> None:
-    """Make the end-of-iteration draws counted so far (see `_deferred_draws`)."""
-    global _deferred_draws
-    for _ in range(_deferred_draws):
-        _draw_seed()
-    _deferred_draws = 0
-
-
-def defer_end_of_iteration_draw() -> None:
-    global _deferred_draws
-    _deferred_draws += 1
 
 
 def draw_epoch_order(size: int, shuffle) -> torch.Tensor | None:
@@ -206,8 +185,15 @@ def draw_epoch_order(size: int, shuffle) -> torch.Tensor | None:
     loader's base seed, and a `RandomSampler` (when shuffling) then draws its own seed for a
     `randperm`. Making the same draws gives Keras's shuffle order and leaves the global generator
     where Keras leaves it, so unseeded Dropout masks match too.
+
+    Keras's epoch iterator also opens its next DataLoader iterator as soon as an epoch's last
+    batch is taken, which draws another base seed. Lightning prefetches batches ahead of the
+    step, so that draw is only counted when the last batch is handed out (`defer_global_draw`)
+    and made just before the next iteration's own draws, or at the end of `fit`/`evaluate`/
+    `predict`: the last step's Dropout masks still come first, and nothing random runs in
+    between (validation is inference), so every training step sees the generator in Keras's state.
     """
-    flush_deferred_draws()
+    flush_global_draws()
     _draw_seed()
     if shuffle is True:
         generator = torch.Generator()
