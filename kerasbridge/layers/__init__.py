@@ -112,3 +112,83 @@ from kerasbridge.layers.reshaping.up_sampling3d import UpSampling3D as UpSamplin
 from kerasbridge.layers.reshaping.zero_padding1d import ZeroPadding1D as ZeroPadding1D  # noqa: E402
 from kerasbridge.layers.reshaping.zero_padding2d import ZeroPadding2D as ZeroPadding2D  # noqa: E402
 from kerasbridge.layers.reshaping.zero_padding3d import ZeroPadding3D as ZeroPadding3D  # noqa: E402
+
+# Convolution extras (transposed/depthwise/separable), adaptive pooling, SpectralNormalization.
+# (`__all__` first, so that ruff sorts this import block on its own.)
+__all__ += [
+    "Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose", "Convolution1DTranspose", "Convolution2DTranspose",
+    "Convolution3DTranspose", "DepthwiseConv1D", "DepthwiseConv2D", "SeparableConv1D", "SeparableConv2D",
+    "SeparableConvolution1D", "SeparableConvolution2D", "AdaptiveAveragePooling1D", "AdaptiveAveragePooling2D",
+    "AdaptiveAveragePooling3D", "AdaptiveMaxPooling1D", "AdaptiveMaxPooling2D", "AdaptiveMaxPooling3D",
+    "SpectralNormalization",
+]
+from kerasbridge.layers.convolutional import Conv1DTranspose as Conv1DTranspose  # noqa: E402
+from kerasbridge.layers.convolutional import Conv2DTranspose as Conv2DTranspose  # noqa: E402
+from kerasbridge.layers.convolutional import Conv3DTranspose as Conv3DTranspose  # noqa: E402
+from kerasbridge.layers.convolutional import Convolution1DTranspose as Convolution1DTranspose  # noqa: E402
+from kerasbridge.layers.convolutional import Convolution2DTranspose as Convolution2DTranspose  # noqa: E402
+from kerasbridge.layers.convolutional import Convolution3DTranspose as Convolution3DTranspose  # noqa: E402
+from kerasbridge.layers.convolutional import DepthwiseConv1D as DepthwiseConv1D  # noqa: E402
+from kerasbridge.layers.convolutional import DepthwiseConv2D as DepthwiseConv2D  # noqa: E402
+from kerasbridge.layers.convolutional import SeparableConv1D as SeparableConv1D  # noqa: E402
+from kerasbridge.layers.convolutional import SeparableConv2D as SeparableConv2D  # noqa: E402
+from kerasbridge.layers.convolutional import SeparableConvolution1D as SeparableConvolution1D  # noqa: E402
+from kerasbridge.layers.convolutional import SeparableConvolution2D as SeparableConvolution2D  # noqa: E402
+from kerasbridge.layers.normalization.spectral_normalization import (  # noqa: E402
+    SpectralNormalization as SpectralNormalization,
+)
+from kerasbridge.layers.pooling import AdaptiveAveragePooling1D as AdaptiveAveragePooling1D  # noqa: E402
+from kerasbridge.layers.pooling import AdaptiveAveragePooling2D as AdaptiveAveragePooling2D  # noqa: E402
+from kerasbridge.layers.pooling import AdaptiveAveragePooling3D as AdaptiveAveragePooling3D  # noqa: E402
+from kerasbridge.layers.pooling import AdaptiveMaxPooling1D as AdaptiveMaxPooling1D  # noqa: E402
+from kerasbridge.layers.pooling import AdaptiveMaxPooling2D as AdaptiveMaxPooling2D  # noqa: E402
+from kerasbridge.layers.pooling import AdaptiveMaxPooling3D as AdaptiveMaxPooling3D  # noqa: E402
+
+# isort: split
+# Attention family and EinsumDense
+from kerasbridge.layers.attention.additive_attention import AdditiveAttention as AdditiveAttention  # noqa: E402
+from kerasbridge.layers.attention.attention import Attention as Attention  # noqa: E402
+from kerasbridge.layers.attention.grouped_query_attention import GroupQueryAttention as GroupQueryAttention  # noqa: E402
+from kerasbridge.layers.attention.multi_head_attention import MultiHeadAttention as MultiHeadAttention  # noqa: E402
+from kerasbridge.layers.core.einsum_dense import EinsumDense as EinsumDense  # noqa: E402
+
+# Recurrent family (issue 6): RNN, SimpleRNN, LSTM, GRU, cells, ConvLSTM, Bidirectional, TimeDistributed
+from kerasbridge.layers.rnn import GRU as GRU  # noqa: E402
+from kerasbridge.layers.rnn import LSTM as LSTM  # noqa: E402
+from kerasbridge.layers.rnn import RNN as RNN  # noqa: E402
+from kerasbridge.layers.rnn import Bidirectional as Bidirectional  # noqa: E402
+from kerasbridge.layers.rnn import ConvLSTM1D as ConvLSTM1D  # noqa: E402
+from kerasbridge.layers.rnn import ConvLSTM2D as ConvLSTM2D  # noqa: E402
+from kerasbridge.layers.rnn import ConvLSTM3D as ConvLSTM3D  # noqa: E402
+from kerasbridge.layers.rnn import GRUCell as GRUCell  # noqa: E402
+from kerasbridge.layers.rnn import LSTMCell as LSTMCell  # noqa: E402
+from kerasbridge.layers.rnn import SimpleRNN as SimpleRNN  # noqa: E402
+from kerasbridge.layers.rnn import SimpleRNNCell as SimpleRNNCell  # noqa: E402
+from kerasbridge.layers.rnn import StackedRNNCells as StackedRNNCells  # noqa: E402
+from kerasbridge.layers.rnn import TimeDistributed as TimeDistributed  # noqa: E402
+
+# isort: split
+# Preprocessing layers (numeric, categorical, string lookup/vectorization, image augmentation).
+from kerasbridge.layers.preprocessing import CategoryEncoding as CategoryEncoding  # noqa: E402
+from kerasbridge.layers.preprocessing import CenterCrop as CenterCrop  # noqa: E402
+from kerasbridge.layers.preprocessing import Discretization as Discretization  # noqa: E402
+from kerasbridge.layers.preprocessing import Hashing as Hashing  # noqa: E402
+from kerasbridge.layers.preprocessing import IntegerLookup as IntegerLookup  # noqa: E402
+from kerasbridge.layers.preprocessing import Normalization as Normalization  # noqa: E402
+from kerasbridge.layers.preprocessing import RandomBrightness as RandomBrightness  # noqa: E402
+from kerasbridge.layers.preprocessing import RandomContrast as RandomContrast  # noqa: E402
+from kerasbridge.layers.preprocessing import RandomCrop as RandomCrop  # noqa: E402
+from kerasbridge.layers.preprocessing import RandomFlip as RandomFlip  # noqa: E402
+from kerasbridge.layers.preprocessing import RandomRotation as RandomRotation  # noqa: E402
+from kerasbridge.layers.preprocessing import RandomTranslation as RandomTranslation  # noqa: E402
+from kerasbridge.layers.preprocessing import RandomZoom as RandomZoom  # noqa: E402
+from kerasbridge.layers.preprocessing import Rescaling as Rescaling  # noqa: E402
+from kerasbridge.layers.preprocessing import Resizing as Resizing  # noqa: E402
+from kerasbridge.layers.preprocessing import StringLookup as StringLookup  # noqa: E402
+from kerasbridge.layers.preprocessing import TextVectorization as TextVectorization  # noqa: E402
+
+__all__ += [
+    "CategoryEncoding", "CenterCrop", "Discretization", "Hashing", "IntegerLookup", "Normalization", "RandomBrightness",
+    "RandomContrast", "RandomCrop", "RandomFlip", "RandomRotation", "RandomTranslation", "RandomZoom", "Rescaling",
+    "Resizing", "StringLookup", "TextVectorization",
+]

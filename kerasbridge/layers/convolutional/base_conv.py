@@ -222,3 +222,31 @@ def causal_pad(inputs, data_format, left):
     if data_format == "channels_last":
         return F.pad(inputs, (0, 0, left, 0))
     return F.pad(inputs, (left, 0))
+
+
+def conv_operands(layer, inputs, *kernels):
+    """Cast `inputs` and `kernels` to one dtype for a convolution of `layer`.
+
+    Kernels follow the layer's compute dtype when it autocasts; integer inputs take the kernel's
+    dtype and floating inputs are promoted with it. Returns `(inputs, [kernels...])`.
+    """
+    compute_dtype = layer._torch_compute_dtype
+    kernels = [k.to(compute_dtype) if layer.autocast and k.dtype != compute_dtype else k for k in kernels]
+    dtype = kernels[0].dtype
+    if inputs.dtype != dtype:
+        if not inputs.is_floating_point():
+            inputs = inputs.to(dtype)
+        else:
+            dtype = torch.promote_types(inputs.dtype, dtype)
+            inputs = inputs.to(dtype)
+    kernels = [k if k.dtype == dtype else k.to(dtype) for k in kernels]
+    return inputs, kernels
+
+
+def add_channel_bias(outputs, bias, rank, data_format):
+    """`outputs + bias`, the bias broadcast along the channel axis of `data_format`."""
+    if bias.dtype != outputs.dtype:
+        bias = bias.to(outputs.dtype)
+    if data_format == "channels_last":
+        return outputs + bias
+    return outputs + bias.reshape((1, bias.shape[0]) + (1,) * rank)

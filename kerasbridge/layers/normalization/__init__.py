@@ -13,3 +13,8 @@ __all__ = [
     "RMSNormalization",
     "UnitNormalization",
 ]
+
+# Spectral normalization.
+from kerasbridge.layers.normalization.spectral_normalization import SpectralNormalization  # noqa: E402
+
+__all__ += ["SpectralNormalization"]

@@ -39,3 +39,16 @@ __all__ = [
     "MaxPooling2D",
     "MaxPooling3D",
 ]
+
+# Adaptive pooling.
+from kerasbridge.layers.pooling.adaptive_average_pooling1d import AdaptiveAveragePooling1D  # noqa: E402
+from kerasbridge.layers.pooling.adaptive_average_pooling2d import AdaptiveAveragePooling2D  # noqa: E402
+from kerasbridge.layers.pooling.adaptive_average_pooling3d import AdaptiveAveragePooling3D  # noqa: E402
+from kerasbridge.layers.pooling.adaptive_max_pooling1d import AdaptiveMaxPooling1D  # noqa: E402
+from kerasbridge.layers.pooling.adaptive_max_pooling2d import AdaptiveMaxPooling2D  # noqa: E402
+from kerasbridge.layers.pooling.adaptive_max_pooling3d import AdaptiveMaxPooling3D  # noqa: E402
+
+__all__ += [
+    "AdaptiveAveragePooling1D", "AdaptiveAveragePooling2D", "AdaptiveAveragePooling3D", "AdaptiveMaxPooling1D",
+    "AdaptiveMaxPooling2D", "AdaptiveMaxPooling3D",
+]
