@@ -10,6 +10,7 @@ from kerasbridge.backend.dtypes import to_torch_dtype
 from kerasbridge.backend.tensor import convert_to_tensor
 from kerasbridge.layers.input_spec import InputSpec
 from kerasbridge.layers.layer import Layer
+from kerasbridge.models.functional_config import FunctionalConfigMixin
 from kerasbridge.models.graph import map_graph
 from kerasbridge.models.model import Model
 from kerasbridge.ops.keras_tensor import KerasTensor
@@ -36,7 +37,7 @@ class _Step:
         self.accepts_training = bool(info is not None and info.has_training)
 
 
-class Functional(Model):
+class Functional(FunctionalConfigMixin, Model):
     """A model built from symbolic inputs and outputs: `Model(inputs, outputs)`.
 
     Args:

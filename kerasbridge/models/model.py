@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from kerasbridge.engine.trainer import Trainer
 from kerasbridge.layers.layer import Layer
+from kerasbridge.models.model_saving import ModelSavingMixin
 
 
-class Model(Trainer, Layer):
+class Model(ModelSavingMixin, Trainer, Layer):
     """A trainable grouping of layers.
 
     There are three ways to build one, as in Keras:

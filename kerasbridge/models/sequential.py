@@ -7,11 +7,12 @@ from kerasbridge.layers.layer import Layer
 from kerasbridge.layers.tracking import bump_tracking_version
 from kerasbridge.models.functional import Functional, _module_key
 from kerasbridge.models.model import Model
+from kerasbridge.models.sequential_config import SequentialConfigMixin
 from kerasbridge.ops.keras_tensor import KerasTensor, standardize_shape
 from kerasbridge.utils import tree
 
 
-class Sequential(Model):
+class Sequential(SequentialConfigMixin, Model):
     """A model that feeds each layer's output into the next layer.
 
     With a leading `Input(shape)` (or a first layer given `input_shape`), the model is

@@ -8,6 +8,7 @@ from kerasbridge.saving.object_registration import (
     get_registered_object,
     register_keras_serializable,
 )
+from kerasbridge.saving.saving_api import load_model, load_weights, save_model, save_weights
 from kerasbridge.saving.serialization_lib import deserialize_keras_object, serialize_keras_object
 
 __all__ = [
@@ -17,6 +18,10 @@ __all__ = [
     "get_custom_objects",
     "get_registered_name",
     "get_registered_object",
+    "load_model",
+    "load_weights",
     "register_keras_serializable",
+    "save_model",
+    "save_weights",
     "serialize_keras_object",
 ]

@@ -69,6 +69,35 @@ PRIVATE_MODULES = {
     "keras.src.backend.torch.optimizers": "kerasbridge.optimizers",
 }
 
+# Optimizers that Keras 3 on torch instantiates from its torch backend: their configs name
+# `keras.src.backend.torch.optimizers.<module>` (with `registered_name` = class name), and
+# kerasbridge writes the same so configs stay identical.
+TORCH_BACKEND_OPTIMIZERS = {
+    "Adadelta": "torch_adadelta",
+    "Adagrad": "torch_adagrad",
+    "Adam": "torch_adam",
+    "Adamax": "torch_adamax",
+    "AdamW": "torch_adamw",
+    "Lion": "torch_lion",
+    "Nadam": "torch_nadam",
+    "RMSprop": "torch_rmsprop",
+    "SGD": "torch_sgd",
+}
+
+
+def backend_keras_module(cls) -> str | None:
+    """The torch-backend module Keras writes for `cls`, e.g. `keras.src.backend.torch.optimizers.torch_adam`.
+
+    Only the exact built-in optimizer classes map (not user subclasses); `None` otherwise.
+    """
+    name = getattr(cls, "__name__", None)
+    if name not in TORCH_BACKEND_OPTIMIZERS:
+        return None
+    if not _exported_by("kerasbridge.optimizers", name, cls):
+        return None
+    return f"keras.src.backend.torch.optimizers.{TORCH_BACKEND_OPTIMIZERS[name]}"
+
+
 # Public Keras functions that configs may never name (they are not modeling code).
 NON_MODELING_APIS = frozenset(
     {

@@ -181,6 +181,10 @@ def get_build_and_compile_config(obj, config):
 
 def serialize_with_public_class(cls, inner_config=None):
     """The config dict naming class `cls` the way Keras does, wrapping `inner_config`."""
+    backend_module = keras_api_names.backend_keras_module(cls)
+    if backend_module is not None:
+        return {"module": backend_module, "class_name": cls.__name__, "config": inner_config,
+                "registered_name": cls.__name__}
     module = keras_api_names.public_keras_module(cls)
     if module is not None:
         return {"module": module, "class_name": cls.__name__, "config": inner_config, "registered_name": None}
