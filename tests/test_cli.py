@@ -36,3 +36,41 @@ def test_help_documents_run_and_missing_script_fails_clearly():
     result = run("run", "does_not_exist.py")
     assert result.returncode != 0
     assert "no such script" in result.stderr
+
+
+def _final_losses(stdout):
+    return [float(line.rsplit(":", 1)[1]) for line in stdout.splitlines()
+            if line.startswith("backend module: kerasbridge; final loss:")]
+
+
+def test_run_with_two_devices_trains_data_parallel():
+    double = run("run", "--devices", "2", "--accelerator", "cpu", "examples/keras_script.py", "--epochs", "1")
+    assert double.returncode == 0, double.stderr[-4000:]
+    # Lightning re-runs the CLI (keras aliased, same options) for rank 1; had rank 1 imported the real
+    # keras instead, it would never join rank 0's process group and the run would time out.
+    losses = _final_losses(double.stdout)
+    assert len(losses) == 2 and losses[0] == losses[1], double.stdout + double.stderr[-3000:]
+    assert double.stdout.count("8/8 - ") == 1  # the progress line prints on rank 0 only
+
+
+def test_run_help_documents_distribution_options():
+    text = run("run", "--help").stdout
+    for flag in ("--devices", "--accelerator", "--num-nodes", "--strategy", "--precision"):
+        assert flag in text
+
+
+def test_run_options_become_a_distribution_and_trainer_kwargs():
+    from kerasbridge import cli, distribution
+    from kerasbridge.engine import strategy
+
+    args = cli.build_parser().parse_args(
+        ["run", "--devices", "3", "--accelerator", "cpu", "--precision", "bf16-mixed", "x.py", "--lr", "1"])
+    try:
+        cli.apply_run_options(args)
+        assert distribution.distribution().devices == ["cpu:0", "cpu:1", "cpu:2"]
+        assert strategy.get_trainer_kwargs() == {"precision": "bf16-mixed"}
+        assert args.script_args == ["--lr", "1"]
+    finally:
+        distribution.set_distribution(None)
+        strategy.set_trainer_kwargs()
+        strategy.set_relaunch_argv(None)

@@ -222,7 +222,9 @@ class Variable:
         return self.assign(self.value - convert_to_tensor(value, dtype=self._dtype))
 
     def numpy(self) -> np.ndarray:
-        return convert_to_numpy(self.value)
+        array = convert_to_numpy(self.value)
+        # A copy, as in Keras: `get_weights()` results must not follow later training (CPU views would).
+        return array.copy() if self.value.device.type == "cpu" else array
 
     # -- torch and numpy interop ------------------------------------------------------------
     @classmethod

@@ -13,6 +13,8 @@ from __future__ import annotations
 import lightning
 import torch
 
+from kerasbridge.engine import device_placement, replica_sync
+from kerasbridge.engine.resume import is_skipped_step
 from kerasbridge.engine.step_groups import BatchGroup, batch_range
 
 
@@ -42,26 +44,39 @@ class KerasLightningModule(lightning.LightningModule):
         return self.keras_model(*args, **kwargs)
 
     def training_step(self, batch, batch_idx):
+        if is_skipped_step(batch):  # done before a restored mid-epoch backup (engine/resume.py)
+            return None
         if isinstance(batch, BatchGroup):
             for item in batch:
-                logs = self.keras_model.train_step(item)
-            return logs
+                logs = self._train_step(item)
+        else:
+            logs = self._train_step(batch)
+        device_placement.end_of_execution(self.device)  # XLA: one graph per execution
+        return logs
+
+    def _train_step(self, batch):
+        replica_sync.prepare_ddp_backward(self.trainer)  # DDP averages the gradients of this step
         return self.keras_model.train_step(batch)
 
     def validation_step(self, batch, batch_idx):
         if isinstance(batch, BatchGroup):
             for item in batch:
                 logs = self.keras_model.test_step(item)
-            return logs
-        return self.keras_model.test_step(batch)
+        else:
+            logs = self.keras_model.test_step(batch)
+        device_placement.end_of_execution(self.device)
+        return logs
 
     def test_step(self, batch, batch_idx):
         return self.validation_step(batch, batch_idx)
 
     def predict_step(self, batch, batch_idx, dataloader_idx=0):
         if isinstance(batch, BatchGroup):
-            return BatchGroup(self.keras_model.predict_step(item) for item in batch)
-        return self.keras_model.predict_step(batch)
+            outputs = BatchGroup(self.keras_model.predict_step(item) for item in batch)
+        else:
+            outputs = self.keras_model.predict_step(batch)
+        device_placement.end_of_execution(self.device)
+        return outputs
 
     def _range(self, batch, batch_idx) -> tuple[int, int]:
         return batch_range(batch, batch_idx, self.keras_model.steps_per_execution)
@@ -76,6 +91,50 @@ class KerasLightningModule(lightning.LightningModule):
     def _epoch(self) -> int:
         return self.initial_epoch + self.trainer.current_epoch
 
+    # -- data parallel: one reduction per epoch (engine/replica_sync.py) ---------------------------
+    def _world(self) -> int:
+        return self.trainer.world_size
+
+    def on_fit_start(self) -> None:
+        replica_sync.share_rng_state(self._world())
+        self._enter_device()
+
+    # -- the optimizer's and metrics' state on Lightning's device (engine/device_placement.py) -----
+    def _enter_device(self) -> None:
+        if getattr(self, "_device_scope", None) is not None:
+            return
+        device_placement.place_training_state(self.keras_model, self.device)
+        if self.device.type == "cpu":
+            return
+        self._device_scope = device_placement.variable_device_scope(self.device)
+        self._device_scope.__enter__()
+
+    def _leave_device(self) -> None:
+        scope = getattr(self, "_device_scope", None)
+        if scope is not None:
+            self._device_scope = None
+            scope.__exit__(None, None, None)
+
+    def on_fit_end(self) -> None:
+        self._leave_device()
+
+    def on_validation_start(self) -> None:
+        self._enter_device()
+
+    def on_validation_end(self) -> None:
+        if self.trainer.state.fn != "fit":
+            self._leave_device()
+
+    def on_predict_start(self) -> None:
+        self._enter_device()
+
+    def on_predict_end(self) -> None:
+        self._leave_device()
+
+    def _reduced_metrics_result(self) -> dict:
+        replica_sync.all_reduce_metrics(self.keras_model, self._world())
+        return self.keras_model.get_metrics_result()
+
     def on_train_epoch_start(self) -> None:
         self.keras_model.reset_metrics()
         self._train_snapshot = None
@@ -84,29 +143,31 @@ class KerasLightningModule(lightning.LightningModule):
             self.keras_callbacks.on_epoch_begin(self._epoch())
 
     def on_train_batch_start(self, batch, batch_idx) -> None:
-        if self.keras_callbacks is not None:
+        if self.keras_callbacks is not None and not is_skipped_step(batch):
             self.keras_callbacks.on_train_batch_begin(self._range(batch, batch_idx)[0])
 
     def on_train_batch_end(self, outputs, batch, batch_idx) -> None:
         callbacks = self.keras_callbacks
-        if callbacks is not None:
+        if callbacks is not None and not is_skipped_step(batch):
             end = self._range(batch, batch_idx)[1]
             callbacks.on_train_batch_end(end, outputs if callbacks.needs_batch_logs else None)
-        if self.keras_model.stop_training:
+        if self.keras_model.stop_training and self._world() == 1:  # replicas agree at the epoch's end
             self.trainer.should_stop = True
 
     def on_train_epoch_end(self) -> None:
-        logs = self._train_snapshot if self._train_snapshot is not None else self.keras_model.get_metrics_result()
+        logs = self._train_snapshot if self._train_snapshot is not None else self._reduced_metrics_result()
         logs = {**to_python(logs), **self._val_logs}
         self.last_train_logs = logs
         if self.keras_callbacks is not None:
             self.keras_callbacks.on_epoch_end(self._epoch(), logs)
-        if self.keras_model.stop_training:
+        stop = replica_sync.broadcast_flag(self.keras_model.stop_training, self._world())
+        self.keras_model.__dict__["stop_training"] = stop
+        if stop:
             self.trainer.should_stop = True
 
     def on_validation_epoch_start(self) -> None:
         if self.trainer.training or self.trainer.state.fn == "fit":
-            self._train_snapshot = self.keras_model.get_metrics_result()
+            self._train_snapshot = self._reduced_metrics_result()
         self.keras_model.reset_metrics()
         if self.keras_callbacks is not None:
             self.keras_callbacks.on_test_begin()
@@ -122,7 +183,7 @@ class KerasLightningModule(lightning.LightningModule):
             callbacks.on_test_batch_end(end, outputs if callbacks.needs_test_batch_logs else None)
 
     def on_validation_epoch_end(self) -> None:
-        logs = to_python(self.keras_model.get_metrics_result())
+        logs = to_python(self._reduced_metrics_result())
         self.last_eval_logs = logs
         if self.keras_callbacks is not None:
             self.keras_callbacks.on_test_end(logs)

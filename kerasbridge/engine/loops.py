@@ -10,6 +10,7 @@ import numpy as np
 import torch
 
 from kerasbridge.backend.tensor import convert_to_numpy
+from kerasbridge.engine import replica_sync, resume, strategy
 from kerasbridge.engine.data_adapters import get_data_adapter, train_validation_split
 from kerasbridge.engine.lightning_module import KerasLightningModule, to_python
 from kerasbridge.engine.step_groups import BatchGroup, group_data
@@ -36,7 +37,11 @@ def quiet_lightning():
 
 
 def make_trainer(**kwargs):
-    """A `lightning.Trainer` with Lightning's own progress bar, logging, checkpoints and summary off."""
+    """A `lightning.Trainer` with Lightning's own progress bar, logging, checkpoints and summary off.
+
+    The current distribution and `set_trainer_kwargs` (engine/strategy.py) choose devices and
+    strategy; `kwargs` (the loop's own settings) come last.
+    """
     import lightning
 
     options = dict(
@@ -44,8 +49,20 @@ def make_trainer(**kwargs):
         enable_checkpointing=False, logger=False, enable_progress_bar=False, enable_model_summary=False,
         num_sanity_val_steps=0,
     )
+    options.update(strategy.trainer_options())
     options.update(kwargs)
-    return lightning.Trainer(**options)
+    trainer = lightning.Trainer(**options)
+    strategy.relaunch_through_cli(trainer)
+    return trainer
+
+
+def _replica_layout() -> tuple[tuple[int, int] | None, int]:
+    """`(shard, rank)`: how array inputs are split across replicas (None: not split) and this rank."""
+    if strategy.is_single_process(strategy.trainer_options()):
+        return None, 0
+    with quiet_lightning():
+        probe = make_trainer()
+    return strategy.shard_for(probe), probe.global_rank
 
 
 def _resolve_verbose(verbose) -> int:
@@ -69,24 +86,31 @@ def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callba
     model._assert_compiled("fit")
     if validation_split and validation_data is None:
         (x, y, sample_weight), validation_data = train_validation_split((x, y, sample_weight), validation_split)
+    shard, rank = _replica_layout()  # data parallel: each replica takes its slice of every global batch
     train_data = get_data_adapter(x, y, sample_weight, batch_size=batch_size, steps_per_epoch=steps_per_epoch,
-                                  shuffle=shuffle, class_weight=class_weight)
+                                  shuffle=shuffle, class_weight=class_weight, shard=shard)
+    strategy.check_even_shards(train_data, shard)
     val_data = None
     if validation_data is not None:
         val_x, val_y, val_sw = unpack_x_y_sample_weight(validation_data)
         val_data = get_data_adapter(val_x, val_y, val_sw, batch_size=validation_batch_size or batch_size,
-                                    steps_per_epoch=validation_steps, shuffle=False)
-    verbose = _resolve_verbose(verbose)
+                                    steps_per_epoch=validation_steps, shuffle=False, shard=shard)
+        strategy.check_even_shards(val_data, shard)
+    verbose = _resolve_verbose(verbose) if rank == 0 else 0  # the progbar prints on rank 0 only
     callback_list = _callback_list(model, callbacks, verbose, epochs, train_data.num_batches, add_history=True)
     module = KerasLightningModule(model, callbacks=callback_list, initial_epoch=initial_epoch)
     model.__dict__["stop_training"] = False
+    resume.move_backup_callbacks_last(callback_list)  # BackupAndRestore (engine/resume.py)
     callback_list.on_train_begin()
+    initial_epoch, resume_point = resume.resumed_initial_epoch(model, initial_epoch)  # a restored backup
+    module.initial_epoch = initial_epoch
     if epochs > initial_epoch:
         with quiet_lightning():
             trainer = make_trainer(max_epochs=epochs - initial_epoch, check_val_every_n_epoch=validation_freq,
                                    limit_val_batches=1.0 if val_data is not None else 0)
             spe = model.steps_per_execution
-            trainer.fit(module, train_dataloaders=group_data(train_data, spe),
+            train_batches = resume.skip_done_steps(group_data(train_data, spe), resume_point, spe)
+            trainer.fit(module, train_dataloaders=train_batches,
                         val_dataloaders=None if val_data is None else group_data(val_data, spe))
     if model.optimizer is not None and epochs > initial_epoch:
         model.optimizer.finalize_variable_values(model.trainable_weights)
@@ -114,8 +138,11 @@ def evaluate(model, x=None, y=None, batch_size=None, verbose="auto", sample_weig
     model._assert_compiled("evaluate")
     if kwargs:
         raise ValueError(f"Arguments not recognized: {kwargs}")
-    data = get_data_adapter(x, y, sample_weight, batch_size=batch_size, steps_per_epoch=steps, shuffle=False)
-    verbose = _resolve_verbose(verbose)
+    shard, rank = _replica_layout()
+    data = get_data_adapter(x, y, sample_weight, batch_size=batch_size, steps_per_epoch=steps, shuffle=False,
+                            shard=shard)
+    strategy.check_even_shards(data, shard)
+    verbose = _resolve_verbose(verbose) if rank == 0 else 0
     callback_list = _callback_list(model, callbacks, verbose, 1, data.num_batches, add_history=False)
     module = KerasLightningModule(model, callbacks=callback_list)
     with quiet_lightning():
@@ -139,8 +166,10 @@ def _concatenate(batches):
 
 
 def predict(model, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
-    data = get_data_adapter(x, None, None, batch_size=batch_size, steps_per_epoch=steps, shuffle=False)
-    verbose = _resolve_verbose(verbose)
+    shard, rank = _replica_layout()
+    data = get_data_adapter(x, None, None, batch_size=batch_size, steps_per_epoch=steps, shuffle=False,
+                            shard=shard)
+    verbose = _resolve_verbose(verbose) if rank == 0 else 0
     callback_list = _callback_list(model, callbacks, verbose, 1, data.num_batches, add_history=False)
     module = KerasLightningModule(model, callbacks=callback_list)
     callback_list.on_predict_begin()
@@ -150,6 +179,10 @@ def predict(model, x, batch_size=None, verbose="auto", steps=None, callbacks=Non
                                   return_predictions=True)
     callback_list.on_predict_end()
     flat = [item for out in outputs for item in (out if isinstance(out, BatchGroup) else [out])]
+    if shard is not None:  # every replica predicted its slice of each batch: reassemble them in order
+        structure = flat[0] if flat else None
+        local = [[convert_to_numpy(t) for t in tree.flatten(b)] for b in flat]
+        flat = [tree.pack_sequence_as(structure, b) for b in replica_sync.gather_sharded_batches(local, shard[1])]
     return _concatenate(flat)
 
 
