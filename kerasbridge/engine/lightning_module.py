@@ -10,6 +10,8 @@ Keras progress bar behave as in Keras.
 
 from __future__ import annotations
 
+import inspect
+
 import lightning
 import torch
 
@@ -56,14 +58,32 @@ class KerasLightningModule(lightning.LightningModule):
 
     def _train_step(self, batch):
         replica_sync.prepare_ddp_backward(self.trainer)  # DDP averages the gradients of this step
-        return self.keras_model.train_step(batch)
+        model = self.keras_model
+        callbacks = self.keras_callbacks
+        if callbacks is not None and not callbacks.needs_batch_logs and model._steps_without_results()[0]:
+            # Nobody reads this batch's logs: update the metrics but skip computing their results.
+            x, y, y_pred, sample_weight = model._train_step_update(batch)
+            with torch.no_grad():
+                model._update_compiled_metrics(x, y, y_pred, sample_weight)
+            return None
+        return model.train_step(batch)
+
+    def _test_step(self, batch):
+        model = self.keras_model
+        callbacks = self.keras_callbacks
+        if callbacks is not None and not callbacks.needs_test_batch_logs and model._steps_without_results()[1]:
+            x, y, y_pred, sample_weight = model._test_step_update(batch)
+            with torch.no_grad():
+                model._update_compiled_metrics(x, y, y_pred, sample_weight)
+            return None
+        return model.test_step(batch)
 
     def validation_step(self, batch, batch_idx):
         if isinstance(batch, BatchGroup):
             for item in batch:
-                logs = self.keras_model.test_step(item)
+                logs = self._test_step(item)
         else:
-            logs = self.keras_model.test_step(batch)
+            logs = self._test_step(batch)
         device_placement.end_of_execution(self.device)
         return logs
 
@@ -199,6 +219,14 @@ class KerasLightningModule(lightning.LightningModule):
         if callbacks is not None:
             logs = {"outputs": outputs} if callbacks.needs_predict_batch_logs else None
             callbacks.on_predict_batch_end(self._range(batch, batch_idx)[1], logs)
+
+
+# Lightning inspects the signature of the step hooks on every batch (`is_param_in_hook_signature`);
+# a precomputed `__signature__` spares it re-deriving the same answer from the code object each time.
+for _hook in ("training_step", "validation_step", "test_step", "predict_step"):
+    _function = KerasLightningModule.__dict__[_hook]
+    _function.__signature__ = inspect.signature(_function)
+del _hook, _function
 
 
 def to_python(logs: dict) -> dict:

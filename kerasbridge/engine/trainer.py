@@ -50,6 +50,8 @@ def pack_x_y_sample_weight(x, y=None, sample_weight=None):
 
 
 def _batch_size_of(x) -> int:
+    if isinstance(x, torch.Tensor):
+        return int(x.shape[0])
     for leaf in tree.flatten(x):
         if leaf is not None:
             return int(leaf.shape[0])
@@ -243,10 +245,16 @@ class Trainer:
 
     def train_step(self, data) -> dict:
         """One training step: forward, loss, backward, optimizer update; returns the metric results."""
+        x, y, y_pred, sample_weight = self._train_step_update(data)
+        return self.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
+
+    def _train_step_update(self, data):
+        """`train_step` without computing the metric results: returns `(x, y, y_pred, sample_weight)`."""
         x, y, sample_weight = unpack_x_y_sample_weight(data)
         self.zero_grad()
         y_pred, loss = self._step_fns().forward_and_loss(x, y, sample_weight, True)
-        self._loss_tracker.update_state(loss, sample_weight=_batch_size_of(x))
+        with torch.no_grad():
+            self._loss_tracker.update_state(loss.detach(), sample_weight=_batch_size_of(x))
         if self.optimizer is not None:
             loss = self.optimizer.scale_loss(loss)
         trainable_weights = self._cached("_trainable_weights_cache", lambda: self.trainable_weights)
@@ -257,14 +265,35 @@ class Trainer:
                 self.optimizer.apply(gradients, trainable_weights)
         else:
             warnings.warn("The model does not have any trainable weights.", stacklevel=2)
-        return self.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
+        return x, y, y_pred, sample_weight
 
     def test_step(self, data) -> dict:
         """One evaluation step: forward and loss, metrics updated; returns the metric results."""
+        x, y, y_pred, sample_weight = self._test_step_update(data)
+        return self.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
+
+    def _test_step_update(self, data):
+        """`test_step` without computing the metric results: returns `(x, y, y_pred, sample_weight)`."""
         x, y, sample_weight = unpack_x_y_sample_weight(data)
         y_pred, loss = self._step_fns().forward_and_loss(x, y, sample_weight, False)
-        self._loss_tracker.update_state(loss, sample_weight=_batch_size_of(x))
-        return self.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
+        with torch.no_grad():
+            self._loss_tracker.update_state(loss.detach(), sample_weight=_batch_size_of(x))
+        return x, y, y_pred, sample_weight
+
+    def _steps_without_results(self) -> tuple[bool, bool]:
+        """Whether the engine may run `(train_step, test_step)` without computing their returned results.
+
+        True only for the built-in steps, `compute_metrics` and `get_metrics_result` (a user's
+        override of any of them runs exactly as written); the metric states are updated the same.
+        """
+        cls = type(self)
+        plain = cls.compute_metrics is Trainer.compute_metrics and cls.get_metrics_result is Trainer.get_metrics_result
+        return (plain and cls.train_step is Trainer.train_step, plain and cls.test_step is Trainer.test_step)
+
+    def _update_compiled_metrics(self, x, y, y_pred, sample_weight=None) -> None:
+        """The state update of `compute_metrics`, without reading the results."""
+        if self._compile_metrics is not None:
+            self._compile_metrics.update_state(y, y_pred, sample_weight=sample_weight)
 
     def predict_step(self, data):
         """One prediction step: the model's outputs for the batch's `x`."""

@@ -16,6 +16,7 @@ import warnings
 
 import numpy as np
 import torch
+import torch.nn.modules.module as _torch_module
 
 from kerasbridge import dtype_policies
 from kerasbridge.backend import naming, state_version
@@ -348,8 +349,15 @@ class Layer(LayerStateMixin, MaskPropagationMixin, TrackingMixin, Operation, tor
                 previous_mask = self._resolve_mask(first_arg, args, kwargs)
             else:
                 previous_mask = getattr(first_arg, "_keras_mask", None)
-            with naming.name_scope(self.name, caller=self):
-                outputs = torch.nn.Module.__call__(self, *args, **kwargs)
+            scopes = naming._stack()
+            if scopes and scopes[-1][1] is self:  # what `naming.name_scope(self.name, caller=self)` does
+                outputs = self._module_call(args, kwargs)
+            else:
+                scopes.append((self.name, self))
+                try:
+                    outputs = self._module_call(args, kwargs)
+                finally:
+                    scopes.pop()
             if not state["built"]:
                 self.built = True
             if self.activity_regularizer is not None and not in_symbolic_scope():
@@ -372,6 +380,19 @@ class Layer(LayerStateMixin, MaskPropagationMixin, TrackingMixin, Operation, tor
             if outermost:
                 call_context.exit_call_context()
         return outputs
+
+    def _module_call(self, args, kwargs):
+        """`torch.nn.Module.__call__`, entering `forward` directly when no hook or tracer needs the detour."""
+        state = self.__dict__
+        if (state.get("_forward_pre_hooks") or state.get("_forward_hooks") or state.get("_backward_hooks")
+                or state.get("_backward_pre_hooks") or state.get("_compiled_call_impl") is not None
+                or _torch_module._global_forward_pre_hooks or _torch_module._global_forward_hooks
+                or _torch_module._global_backward_hooks or _torch_module._global_backward_pre_hooks
+                or torch._C._get_tracing_state()):
+            return torch.nn.Module.__call__(self, *args, **kwargs)
+        if type(self).forward is Layer.forward:
+            return self.call(*args, **kwargs)
+        return self.forward(*args, **kwargs)
 
     def _check_input_spec(self, first_arg) -> None:
         """`input_spec` validation, skipped when the input has the shape and dtype last accepted."""

@@ -60,7 +60,11 @@ def sparse_categorical_accuracy(y_true, y_pred):
     reshape_matches = y_true.dim() == y_pred.dim() and y_true.shape[-1] == 1
     if reshape_matches:
         y_true = torch.squeeze(y_true, -1)
-    y_pred = _argmax(y_pred).to(y_true.dtype)
+    if y_pred.dtype != torch.bool and y_true.is_floating_point():
+        # The class indices straight to the float dtype: the same values as through int32.
+        y_pred = torch.argmax(y_pred, dim=-1).to(y_true.dtype)
+    else:
+        y_pred = _argmax(y_pred).to(y_true.dtype)
     matches = torch.eq(y_true, y_pred).to(_floatx())
     if reshape_matches:
         matches = matches.reshape(original_shape)

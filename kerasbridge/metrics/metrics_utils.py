@@ -74,8 +74,9 @@ def apply_mask_as_weight(sample_weight, mask, dtype):
 
 def divide_no_nan(x, y):
     """`x / y`, with 0 wherever `y == 0`."""
-    safe_y = torch.where(y == 0, torch.ones_like(y), y)
-    return torch.where(y == 0, torch.zeros_like(x / safe_y), x / safe_y)
+    is_zero = y == 0
+    quotient = x / torch.where(is_zero, 1, y)
+    return torch.where(is_zero, 0, quotient)
 
 
 def l2_normalize(x, axis=-1):
@@ -373,8 +374,17 @@ def confusion_matrix(labels, predictions, num_classes: int, weights=None, dtype=
 def accumulate(variable, delta) -> None:
     """`variable += delta`, in place on the variable's device."""
     param = variable.value
+    if isinstance(delta, torch.Tensor):
+        if delta.dtype != param.dtype:
+            delta = delta.to(param.dtype)
+        needs_no_grad = delta.requires_grad or param.requires_grad
+    else:
+        needs_no_grad = param.requires_grad
+    if not needs_no_grad or not torch.is_grad_enabled():
+        param.add_(delta)
+        return
     with torch.no_grad():
-        param.add_(delta.to(param.dtype) if isinstance(delta, torch.Tensor) else delta)
+        param.add_(delta)
 
 
 def set_value(variable, value) -> None:

@@ -7,6 +7,9 @@ import torch
 from kerasbridge.metrics import metrics_utils
 from kerasbridge.metrics.metric import Metric
 
+# dtypes whose product with a Python int equals the product with the int cast to a tensor first
+_EXACT_SCALAR_DTYPES = (torch.float32, torch.float64)
+
 
 def _reduce(values, fn, start, stop):
     dims = list(range(start, stop))
@@ -92,6 +95,8 @@ class Mean(Metric):
         self.count = self.add_variable(shape=(), initializer="zeros", dtype=self.dtype, name="count")
 
     def update_state(self, values, sample_weight=None):
+        if self._update_fast(values, sample_weight):
+            return
         values, sample_weight = reduce_to_samplewise_values(
             values, sample_weight, reduce_fn=torch.mean, dtype=self.dtype, device=self._device
         )
@@ -103,6 +108,37 @@ class Mean(Metric):
         else:
             num_samples = 1.0
         metrics_utils.accumulate(self.count, num_samples)
+
+    def _update_fast(self, values, sample_weight) -> bool:
+        """The update in two in-place adds, for the common inputs that need no conversion.
+
+        Handles a 0-d or 1-d tensor of the metric's dtype without a mask or sample weight (one
+        value per sample), and a 0-d tensor (a batch's loss) with an integer weight. Returns
+        `False`, doing nothing, for anything else; the general path then computes the same
+        numbers with more operations.
+        """
+        if not isinstance(values, torch.Tensor):
+            return False
+        rank = values.dim()
+        if rank > 1 or (sample_weight is not None and (type(sample_weight) is not int or rank != 0)):
+            return False
+        total, count = self.total.value, self.count.value
+        if (values.dtype != total.dtype or count.dtype != total.dtype or values.device != total.device
+                or getattr(values, "_keras_mask", None) is not None):
+            return False
+        if sample_weight is not None and values.dtype not in _EXACT_SCALAR_DTYPES:
+            return False
+        with torch.no_grad():
+            if sample_weight is not None:
+                total.add_(values * sample_weight)
+                count.add_(sample_weight)
+            elif rank == 0:
+                total.add_(values)
+                count.add_(1)
+            else:
+                total.add_(values.sum())
+                count.add_(values.shape[0])
+        return True
 
     def result(self):
         return metrics_utils.divide_no_nan(self.total.value, self.count.value).detach()

@@ -5,6 +5,14 @@ from __future__ import annotations
 import torch
 
 from kerasbridge.optimizers.base_optimizer import Optimizer, _on
+from kerasbridge.optimizers.optimizer_utils import _constant_on
+
+
+def _beta_on(beta, like: torch.Tensor) -> torch.Tensor:
+    """A decay rate as a tensor like `like`: cached when it is a Python number (the usual case)."""
+    if type(beta) is float:
+        return _constant_on(beta, like)
+    return _on(beta, like)
 
 
 class Adam(Optimizer):
@@ -74,8 +82,8 @@ class Adam(Optimizer):
         like = params[0]
         lr = _on(learning_rate, like)
         step = self._local_step(like)
-        beta_1_power = torch.pow(_on(self.beta_1, like), step)
-        beta_2_power = torch.pow(_on(self.beta_2, like), step)
+        beta_1_power = torch.pow(_beta_on(self.beta_1, like), step)
+        beta_2_power = torch.pow(_beta_on(self.beta_2, like), step)
         alpha = lr * torch.sqrt(1 - beta_2_power) / (1 - beta_1_power)
 
         momentums = self._slots(self._momentums, variables)

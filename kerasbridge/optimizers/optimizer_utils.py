@@ -96,6 +96,23 @@ def _on(value, like: torch.Tensor) -> torch.Tensor:
     return torch.full((), value, dtype=like.dtype, device=like.device)
 
 
+_CONSTANTS: dict = {}
+
+
+def _constant_on(value: float, like: torch.Tensor) -> torch.Tensor:
+    """`_on(value, like)` for a Python number, created once per (value, dtype, device) and reused.
+
+    The tensor is shared between calls: use it only as an operand, never modify it in place.
+    """
+    key = (type(value), value, like.dtype, like.device)
+    tensor = _CONSTANTS.get(key)
+    if tensor is None:
+        if len(_CONSTANTS) > 256:
+            _CONSTANTS.clear()
+        tensor = _CONSTANTS[key] = torch.full((), value, dtype=like.dtype, device=like.device)
+    return tensor
+
+
 _PARALLEL_CACHE: dict = {}
 
 
