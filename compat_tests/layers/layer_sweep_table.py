@@ -273,7 +273,6 @@ ROWS = [
 # one of "forward", "shapes", "config", "training". When such a check fails it is reported as xfail
 # (so it counts as unverified); once kerasbridge is fixed it passes, and the entry should be removed.
 KNOWN_MISMATCHES = {
-    ("GroupQueryAttention", "config"): "serialized 'module' is keras.src.layers.attention... instead of keras.layers",
 }
 
 # Keras layer classes with no row, and why. Any other class in keras.layers must have a row.

@@ -36,6 +36,10 @@ _ALIASES = {
     "bool_": "bool",
     "boolean": "bool",
 }
+# Symbolic-only dtype of string inputs (`keras.Input(shape=(), dtype="string")`): torch has no
+# string tensors, so eager string data stays a numpy array of `str` (or a list of `str`).
+STRING_DTYPE = "string"
+_STRING_ALIASES = ("string", "str", "unicode")
 FLOAT_TYPES = ("float16", "bfloat16", "float32", "float64", "float8_e4m3fn", "float8_e5m2")
 INT_TYPES = ("uint8", "uint16", "uint32", "uint64", "int8", "int16", "int32", "int64")
 
@@ -63,6 +67,10 @@ def standardize_dtype(dtype) -> str:
         return "int32"
     if dtype is bool:
         return "bool"
+    if dtype is str or dtype is bytes or dtype is np.str_ or dtype is np.bytes_:
+        return STRING_DTYPE
+    if isinstance(dtype, np.dtype) and dtype.kind in "US":
+        return STRING_DTYPE
     if isinstance(dtype, type) and issubclass(dtype, np.generic):
         dtype = np.dtype(dtype).name
     if hasattr(dtype, "value_dtype") and not isinstance(dtype, str):
@@ -76,6 +84,8 @@ def standardize_dtype(dtype) -> str:
             dtype = _ALIASES.get(dtype, dtype)
         if dtype in TORCH_DTYPES:
             return dtype
+        if dtype in _STRING_ALIASES:
+            return STRING_DTYPE
     raise ValueError(f"Invalid dtype: {dtype}")
 
 
@@ -83,7 +93,13 @@ def to_torch_dtype(dtype) -> torch.dtype:
     """Return the `torch.dtype` for any dtype accepted by `standardize_dtype`."""
     if isinstance(dtype, torch.dtype):
         return dtype
-    return TORCH_DTYPES[standardize_dtype(dtype)]
+    name = standardize_dtype(dtype)
+    if name == STRING_DTYPE:
+        raise TypeError(
+            "The dtype 'string' has no torch counterpart: string data stays a numpy array (or list) of `str`, "
+            "and only preprocessing layers such as StringLookup or TextVectorization accept it."
+        )
+    return TORCH_DTYPES[name]
 
 
 def is_float_dtype(dtype) -> bool:

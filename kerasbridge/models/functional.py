@@ -24,17 +24,22 @@ def _module_key(name: str) -> str:
 class _Step:
     """One node of the graph, ready to replay: the operation and where its arguments come from."""
 
-    __slots__ = ("operation", "args", "kwargs", "output_ids", "single_input_id", "accepts_training")
+    __slots__ = ("operation", "args", "kwargs", "output_ids", "single_output_id", "single_input_id",
+                 "accepts_training", "direct_eager")
 
     def __init__(self, node):
         self.operation = node.operation
         self.args = node.call_args
         self.kwargs = node.call_kwargs
         self.output_ids = [id(x) for x in node.outputs]
+        self.single_output_id = self.output_ids[0] if len(self.output_ids) == 1 else None
         single = len(node.call_args) == 1 and not node.call_kwargs and isinstance(node.call_args[0], KerasTensor)
         self.single_input_id = id(node.call_args[0]) if single else None
         info = getattr(node.operation, "_call_info", None)
         self.accepts_training = bool(info is not None and info.has_training)
+        # A layer with Keras's own `__call__` on concrete tensors goes straight to its eager call.
+        operation = node.operation
+        self.direct_eager = isinstance(operation, Layer) and type(operation).__call__ is Layer.__call__
 
 
 class Functional(FunctionalConfigMixin, Model):
@@ -89,7 +94,8 @@ class Functional(FunctionalConfigMixin, Model):
             for node in nodes_by_depth[depth]
             if not node.is_input
         ]
-        self.__dict__["_input_dtypes"] = [to_torch_dtype(x.dtype) for x in self._inputs]
+        # String inputs (dtype "string") have no torch dtype: their data stays a numpy array of str.
+        self.__dict__["_input_dtypes"] = [None if x.dtype == "string" else to_torch_dtype(x.dtype) for x in self._inputs]
         self.built = True
         if not trainable:
             self.trainable = False
@@ -149,6 +155,9 @@ class Functional(FunctionalConfigMixin, Model):
 
     # -- execution -----------------------------------------------------------------------------------
     def _standardize_inputs(self, inputs) -> list:
+        if isinstance(inputs, torch.Tensor) and len(self._inputs) == 1:
+            if inputs.dtype == self._input_dtypes[0] and inputs.ndim == len(self._inputs[0].shape):
+                return [inputs]  # already what the general path below would produce
         if isinstance(inputs, dict) and not isinstance(self._inputs_struct, dict):
             names = [x._keras_history.operation.name for x in self._inputs]
             missing = [n for n in names if n not in inputs]
@@ -177,6 +186,9 @@ class Functional(FunctionalConfigMixin, Model):
         for x, ref, dtype in zip(flat, self._inputs, self._input_dtypes):
             if x is None:
                 converted.append(None)
+                continue
+            if dtype is None:
+                converted.append(_string_input(x, ref))
                 continue
             mask = getattr(x, "_keras_mask", None)
             if not isinstance(x, torch.Tensor) or x.dtype != dtype:
@@ -213,17 +225,42 @@ class Functional(FunctionalConfigMixin, Model):
             return values[id(x)] if isinstance(x, KerasTensor) else x
 
         for step in self._steps:
-            if step.single_input_id is not None and not (training is not None and step.accepts_training):
-                outputs = step.operation(values[step.single_input_id])
+            single_input_id = step.single_input_id
+            pass_training = training is not None and step.accepts_training
+            if single_input_id is not None:
+                x = values[single_input_id]
+                kwargs = {"training": training} if pass_training else {}
+                if step.direct_eager and isinstance(x, torch.Tensor):
+                    outputs = step.operation._eager_call((x,), kwargs)
+                else:
+                    outputs = step.operation(x, **kwargs)
             else:
                 args = tree.map_structure(fill, step.args)
                 kwargs = tree.map_structure(fill, step.kwargs)
-                if training is not None and step.accepts_training:
+                if pass_training:
                     kwargs["training"] = training
                 outputs = step.operation(*args, **kwargs)
-            if len(step.output_ids) == 1:
-                values[step.output_ids[0]] = outputs if not tree.is_nested(outputs) else tree.flatten(outputs)[0]
+            if step.single_output_id is not None:
+                if not isinstance(outputs, torch.Tensor) and tree.is_nested(outputs):
+                    outputs = tree.flatten(outputs)[0]
+                values[step.single_output_id] = outputs
             else:
                 for output_id, value in zip(step.output_ids, tree.flatten(outputs)):
                     values[output_id] = value
+        if isinstance(self._outputs_struct, KerasTensor):
+            return values[id(self._outputs_struct)]
         return tree.pack_sequence_as(self._outputs_struct, [values[id(x)] for x in self._outputs])
+
+
+def _string_input(x, ref: KerasTensor):
+    """String data for a "string" input, as a numpy array of `str` with the input's rank."""
+    import numpy as np
+
+    x = np.asarray(x)
+    if x.dtype.kind == "S":
+        x = np.char.decode(x, "utf-8")
+    if x.ndim == len(ref.shape) + 1 and x.shape[-1] == 1:
+        return x[..., 0]
+    if x.ndim == len(ref.shape) - 1 and ref.shape[-1] == 1:
+        return x[..., None]
+    return x

@@ -94,16 +94,27 @@ def _has_symbolic(container) -> bool:
 
 
 def symbolic_op(fn):
-    """Make `fn` record a graph node when called on KerasTensors; run it directly otherwise."""
+    """Make `fn` record a graph node when called on KerasTensors; run it directly otherwise.
+
+    The node is the operation class Keras records for the same op (see `op_serialization`),
+    so that Functional configs name it as Keras does; ops Keras has no class for fall back
+    to a `FunctionOperation`.
+    """
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        for arg in args:
-            if isinstance(arg, KerasTensor) or (isinstance(arg, (list, tuple, dict)) and _has_symbolic(arg)):
-                return FunctionOperation(fn, fn.__name__)(*args, **kwargs)
-        if kwargs and any_symbolic_tensors(None, kwargs):
-            return FunctionOperation(fn, fn.__name__)(*args, **kwargs)
-        return fn(*args, **kwargs)
+        symbolic = any(
+            isinstance(arg, KerasTensor) or (isinstance(arg, (list, tuple, dict)) and _has_symbolic(arg))
+            for arg in args
+        ) or bool(kwargs and any_symbolic_tensors(None, kwargs))
+        if not symbolic:
+            return fn(*args, **kwargs)
+        from kerasbridge.ops.op_serialization import symbolic_keras_op_call
+
+        done, outputs = symbolic_keras_op_call(fn, args, kwargs)
+        if done:
+            return outputs
+        return FunctionOperation(fn, fn.__name__)(*args, **kwargs)
 
     wrapper._eager = fn
     return wrapper

@@ -22,6 +22,11 @@ _FILL_A, _FILL_B = 83, 89
 def _to_concrete(x, fill: int, device: str):
     if not isinstance(x, KerasTensor):
         return x
+    if x.dtype == "string":
+        raise TypeError(
+            "A 'string' KerasTensor has no meta/torch tensor: an operation that takes strings must "
+            "implement `compute_output_spec` (or `compute_output_shape`)."
+        )
     shape = [fill if d is None else d for d in x.shape]
     tensor = torch.ones(shape, dtype=to_torch_dtype(x.dtype), device=device)
     if x._keras_mask is not None:

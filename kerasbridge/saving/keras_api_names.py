@@ -61,6 +61,11 @@ OTHER_NAMESPACE = {
     "TorchModuleWrapper": "keras.layers",
 }
 
+# Classes Keras exports (and names in configs) under another name than their class name.
+EXPORT_NAMES = {
+    "GroupedQueryAttention": "GroupQueryAttention",
+}
+
 # Classes kerasbridge may export but Keras does not: written with their `keras.src.*` module.
 NOT_EXPORTED_BY_KERAS = frozenset({"Functional"})
 
@@ -160,6 +165,14 @@ def _sub_package(module_name: str) -> str | None:
     return None
 
 
+def export_name(obj) -> str | None:
+    """The name Keras exports (and writes as `class_name`) for the class or function `obj`."""
+    name = getattr(obj, "__name__", None)
+    if inspect.isclass(obj) and name in EXPORT_NAMES:
+        return EXPORT_NAMES[name]
+    return name
+
+
 def public_keras_module(obj) -> str | None:
     """The `keras.*` module Keras writes for a public kerasbridge class or function.
 
@@ -171,7 +184,7 @@ def public_keras_module(obj) -> str | None:
         `obj` is not exported by kerasbridge's public namespaces.
     """
     module_name = getattr(obj, "__module__", None) or ""
-    name = getattr(obj, "__name__", None)
+    name = export_name(obj)
     if not name or not module_name.startswith("kerasbridge."):
         return None
     if inspect.isclass(obj) and name in NOT_EXPORTED_BY_KERAS:
@@ -237,6 +250,12 @@ def resolve_keras_name(module: str, name: str, obj_type: str = "class"):
             "functions."
         )
     private = module.startswith("keras.src.")
+    if private and module.startswith("keras.src.ops."):
+        from kerasbridge.ops.op_serialization import resolve_keras_op
+
+        op_class = resolve_keras_op(module, name)
+        if op_class is not None:
+            return op_class
     if private:
         candidates = [target for prefix, target in PRIVATE_MODULES.items() if module.startswith(prefix)]
         tail = module[len("keras.src.") :]

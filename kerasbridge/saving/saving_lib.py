@@ -2,8 +2,9 @@
 
 A `.keras` file is a zip archive (entries stored uncompressed, as Keras writes
 them) of `metadata.json`, `config.json` (the model's `serialize_keras_object`
-config, including `build_config` and `compile_config`) and `model.weights.h5`
-(variables in Keras's HDF5 layout, see `state_walk`). Files written here load in
+config, including `build_config` and `compile_config`), `model.weights.h5`
+(variables in Keras's HDF5 layout, see `state_walk`) and, for objects with
+`save_assets` (vocabularies of lookup layers), an `assets/` folder. Files written here load in
 Keras 3 and files written by Keras 3 load here. Every write goes to a temporary
 file that replaces the target only once complete; every read validates the file
 and names it in the error when something is wrong.
@@ -20,6 +21,7 @@ import warnings
 import zipfile
 
 from kerasbridge.saving import serialization_lib
+from kerasbridge.saving.assets_store import AssetsDirectory, has_assets
 from kerasbridge.saving.atomic_write import atomic_write
 from kerasbridge.saving.state_walk import LoadReport, load_state, save_state
 
@@ -55,12 +57,12 @@ def _serialize_model(model) -> tuple[str, str]:
     return json.dumps(config), json.dumps(metadata)
 
 
-def _weights_h5_bytes(model) -> bytes:
+def _weights_h5_bytes(model, assets=None) -> bytes:
     from kerasbridge.saving.h5_store import h5_bytes_store
 
     store, buffer = h5_bytes_store("w")
     try:
-        save_state(model, store)
+        save_state(model, store, assets=assets)
     finally:
         store.close()
     return buffer.getvalue()
@@ -79,23 +81,28 @@ def save_model(model, filepath) -> None:
             "Consider building the model first by calling it on some data.",
             stacklevel=2,
         )
+    if not isinstance(filepath, io.IOBase):
+        filepath = os.fspath(filepath)
+        if not str(filepath).endswith(".keras"):
+            raise ValueError(
+                f"Invalid `filepath` argument: expected a `.keras` extension. Received: filepath={filepath}"
+            )
     config_json, metadata_json = _serialize_model(model)
-    weights = _weights_h5_bytes(model)
+    with AssetsDirectory("w") as assets:
+        weights = _weights_h5_bytes(model, assets)
 
-    def write(target):
-        with zipfile.ZipFile(target, "w") as archive:
-            archive.writestr(METADATA_FILENAME, metadata_json)
-            archive.writestr(CONFIG_FILENAME, config_json)
-            archive.writestr(VARS_FILENAME_H5, weights)
+        def write(target):
+            with zipfile.ZipFile(target, "w") as archive:
+                archive.writestr(METADATA_FILENAME, metadata_json)
+                archive.writestr(CONFIG_FILENAME, config_json)
+                archive.writestr(VARS_FILENAME_H5, weights)
+                assets.write_to(archive)
 
-    if isinstance(filepath, io.IOBase):
-        write(filepath)
-        return
-    filepath = os.fspath(filepath)
-    if not str(filepath).endswith(".keras"):
-        raise ValueError(f"Invalid `filepath` argument: expected a `.keras` extension. Received: filepath={filepath}")
-    with atomic_write(filepath) as tmp_path:
-        write(tmp_path)
+        if isinstance(filepath, io.IOBase):
+            write(filepath)
+            return
+        with atomic_write(filepath) as tmp_path:
+            write(tmp_path)
 
 
 # -- reading and validating an archive --------------------------------------------------------------
@@ -198,15 +205,23 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     from kerasbridge.saving.h5_store import h5_bytes_store
 
     archive, description = _open_archive(filepath)
-    with archive:
-        config = _config_from_json(_read_member(archive, CONFIG_FILENAME, description), description)
-        weights = _read_member(archive, VARS_FILENAME_H5, description)
-    model = _model_from_config(config, custom_objects, compile, safe_mode, description)
-    store, _ = h5_bytes_store("r", weights, description=f"{description}/{VARS_FILENAME_H5}")
+    assets = None
     try:
-        _load_into(model, store, skip_mismatch=False, description=description)
+        with archive:
+            config = _config_from_json(_read_member(archive, CONFIG_FILENAME, description), description)
+            weights = _read_member(archive, VARS_FILENAME_H5, description)
+            if has_assets(archive.namelist()):
+                assets = AssetsDirectory("r")
+                assets.extract_from(archive, lambda name: _read_member(archive, name, description))
+        model = _model_from_config(config, custom_objects, compile, safe_mode, description)
+        store, _ = h5_bytes_store("r", weights, description=f"{description}/{VARS_FILENAME_H5}")
+        try:
+            _load_into(model, store, skip_mismatch=False, description=description, assets=assets)
+        finally:
+            store.close()
     finally:
-        store.close()
+        if assets is not None:
+            assets.close()
     return model
 
 
@@ -228,10 +243,10 @@ def _raise_or_warn(report: LoadReport, description: str) -> None:
     raise ValueError(msg)
 
 
-def _load_into(model, store, skip_mismatch: bool, description: str) -> None:
+def _load_into(model, store, skip_mismatch: bool, description: str, assets=None) -> None:
     report = LoadReport(skip_mismatch=skip_mismatch)
     try:
-        load_state(model, store, report)
+        load_state(model, store, report, assets=assets)
     except BaseException:
         report.restore()
         raise

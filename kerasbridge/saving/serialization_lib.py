@@ -187,7 +187,8 @@ def serialize_with_public_class(cls, inner_config=None):
                 "registered_name": cls.__name__}
     module = keras_api_names.public_keras_module(cls)
     if module is not None:
-        return {"module": module, "class_name": cls.__name__, "config": inner_config, "registered_name": None}
+        class_name = keras_api_names.export_name(cls)
+        return {"module": module, "class_name": class_name, "config": inner_config, "registered_name": None}
     return {
         "module": keras_api_names.private_keras_module(cls.__module__),
         "class_name": cls.__name__,

@@ -137,11 +137,13 @@ def _container_children(container, path: str):
             yield item, _join(path, unique_name("container", used))
 
 
-def save_state(saveable, store, path: str = "", visited: dict | None = None):
+def save_state(saveable, store, path: str = "", visited: dict | None = None, assets=None):
     """Write the variables of `saveable` and of every saveable it reaches into `store`.
 
     `visited` maps `id()` to the visited objects (holding them keeps the ids unique
-    while walking, even for objects that properties create on the fly).
+    while walking, even for objects that properties create on the fly). With an
+    `assets` store (see `assets_store.AssetsDirectory`), objects with `save_assets`
+    write their files into the directory `assets.make(path)`, as in Keras.
     """
     visited = {} if visited is None else visited
     if id(saveable) in visited:
@@ -149,20 +151,22 @@ def save_state(saveable, store, path: str = "", visited: dict | None = None):
     if hasattr(saveable, "save_own_variables"):
         name = getattr(saveable, "name", None)
         saveable.save_own_variables(store.make(path, metadata={"name": name} if isinstance(name, str) else None))
+    if assets is not None and hasattr(saveable, "save_assets"):
+        saveable.save_assets(assets.make(path))
     visited[id(saveable)] = saveable
     for attr, child in walk_saveable(saveable):
-        _save_child(child, store, _join(path, attr), visited, {})
+        _save_child(child, store, _join(path, attr), visited, {}, assets)
 
 
-def _save_child(child, store, path, visited, containers):
+def _save_child(child, store, path, visited, containers, assets):
     if is_saveable(child):
-        save_state(child, store, path, visited)
+        save_state(child, store, path, visited, assets)
     elif isinstance(child, (list, tuple, dict)):
         if id(child) in containers:
             return
         containers[id(child)] = child
         for item, item_path in _container_children(child, path):
-            _save_child(item, store, item_path, visited, containers)
+            _save_child(item, store, item_path, visited, containers, assets)
 
 
 class LoadReport:
@@ -195,11 +199,12 @@ def own_variables(saveable) -> list:
     return list(getattr(saveable, "variables", []) or [])
 
 
-def load_state(saveable, store, report: LoadReport, path: str = "", visited: dict | None = None):
+def load_state(saveable, store, report: LoadReport, path: str = "", visited: dict | None = None, assets=None):
     """Read the variables of `saveable` and of every saveable it reaches from `store`.
 
     A failure in one object is recorded in `report.errors` (its own variables are
-    put back) and loading continues with the others, as Keras does.
+    put back) and loading continues with the others, as Keras does. With an `assets`
+    store, objects with `load_assets` read the directory saved for their path.
     """
     visited = {} if visited is None else visited
     if id(saveable) in visited:
@@ -212,16 +217,23 @@ def load_state(saveable, store, report: LoadReport, path: str = "", visited: dic
         except Exception as e:  # noqa: BLE001 - collected and re-raised (or warned) by the caller
             report.restore(snapshot)
             report.errors[id(saveable)] = (saveable, path, e)
+    if assets is not None and hasattr(saveable, "load_assets"):
+        directory = assets.get(path)
+        if directory is not None:
+            try:
+                saveable.load_assets(directory)
+            except Exception as e:  # noqa: BLE001 - collected and re-raised (or warned) by the caller
+                report.errors[id(saveable)] = (saveable, path, e)
     for attr, child in walk_saveable(saveable):
-        _load_child(child, store, report, _join(path, attr), visited, {})
+        _load_child(child, store, report, _join(path, attr), visited, {}, assets)
 
 
-def _load_child(child, store, report, path, visited, containers):
+def _load_child(child, store, report, path, visited, containers, assets):
     if is_saveable(child):
-        load_state(child, store, report, path, visited)
+        load_state(child, store, report, path, visited, assets)
     elif isinstance(child, (list, tuple, dict)):
         if id(child) in containers:
             return
         containers[id(child)] = child
         for item, item_path in _container_children(child, path):
-            _load_child(item, store, report, item_path, visited, containers)
+            _load_child(item, store, report, item_path, visited, containers, assets)

@@ -85,7 +85,7 @@ def test_failed_save_leaves_previous_file_and_no_temp_file(tmp_path, monkeypatch
     before = path.read_bytes()
     from kerasbridge.saving import saving_lib
 
-    def boom(_model):
+    def boom(*_args):
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(saving_lib, "_weights_h5_bytes", boom)

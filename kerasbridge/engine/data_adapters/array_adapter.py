@@ -25,12 +25,21 @@ def to_tensor(x):
         tensor = x
     else:
         array = np.asarray(x)
+        if array.dtype.kind in "USO":
+            return array  # string data (for "string" inputs) stays numpy: torch has no string tensors
         if array.dtype == np.uint32:
             array = array.astype(np.int64)
         tensor = torch.from_numpy(np.ascontiguousarray(array))
     if tensor.dtype == torch.float64:
         tensor = tensor.to(to_torch_dtype(config.floatx()))
     return tensor
+
+
+def _take(array, index: torch.Tensor):
+    """Rows `index` of a torch tensor, or of a numpy array of strings."""
+    if isinstance(array, np.ndarray):
+        return array[index.numpy()]
+    return array.index_select(0, index)
 
 
 def is_array(x) -> bool:
@@ -153,7 +162,7 @@ class ArrayDataAdapter:
         if order is None:
             return tree.map_structure(lambda t: None if t is None else t[start:end], self._data)
         index = order[start:end]
-        return tree.map_structure(lambda t: None if t is None else t.index_select(0, index), self._data)
+        return tree.map_structure(lambda t: None if t is None else _take(t, index), self._data)
 
     def __iter__(self):
         if self._steps is None:
