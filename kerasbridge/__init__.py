@@ -74,3 +74,26 @@ __all__ = [
     "utils",
     "version",
 ]
+
+# Top-level keras names added for API coverage (issue 5)
+from kerasbridge import quantizers  # noqa: E402
+from kerasbridge.backend.remat import RematScope, remat  # noqa: E402
+from kerasbridge.backend.symbolic_scope_class import SymbolicScope  # noqa: E402
+from kerasbridge.dtype_policies import DTypePolicy, FloatDTypePolicy  # noqa: E402
+from kerasbridge.initializers import Initializer  # noqa: E402
+from kerasbridge.ops.function import Function  # noqa: E402
+from kerasbridge.quantizers import Quantizer  # noqa: E402
+from kerasbridge.regularizers import Regularizer  # noqa: E402
+
+__all__ += [
+    "DTypePolicy", "FloatDTypePolicy", "Function", "Initializer", "Quantizer", "Regularizer", "RematScope",
+    "SymbolicScope", "quantizers", "remat",
+]
+
+
+def version() -> str:  # noqa: F811 - Keras 3 exposes `version` as a function
+    """kerasbridge's version string (`keras.version()` is a function in Keras 3 too)."""
+    return __version__
+
+# keras.tree as its own public module (named kerasbridge.tree, like keras.tree), re-exporting utils.tree
+import kerasbridge.tree as tree  # noqa: E402, F811

@@ -66,3 +66,9 @@ __all__ = [
     "torch_generator",
     "uniquify",
 ]
+
+# keras.backend names added for API coverage (issue 5)
+from kerasbridge.backend.dtypes import result_type  # noqa: E402
+from kerasbridge.ops.keras_tensor import is_keras_tensor  # noqa: E402
+
+__all__ += ["is_keras_tensor", "result_type"]

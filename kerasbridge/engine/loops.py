@@ -80,10 +80,27 @@ def _callback_list(model, callbacks, verbose, epochs, steps, add_history):
                         verbose=verbose, epochs=epochs, steps=steps)
 
 
+def _capped_steps(steps):
+    """`steps` limited by `keras.config.set_max_steps_per_epoch` (a debugging cap), as Keras's EpochIterator."""
+    from kerasbridge import config
+
+    limit = config.max_steps_per_epoch()
+    if limit and (not steps or limit < steps):
+        warnings.warn(f"Limiting steps_per_epoch to {limit}", stacklevel=3)
+        return limit
+    return steps
+
+
 def fit(model, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None, validation_split=0.0,
         validation_data=None, shuffle=True, class_weight=None, sample_weight=None, initial_epoch=0,
         steps_per_epoch=None, validation_steps=None, validation_batch_size=None, validation_freq=1):
     model._assert_compiled("fit")
+    from kerasbridge import config
+
+    if config.max_epochs() and config.max_epochs() < epochs:  # keras.config.set_max_epochs (debugging cap)
+        warnings.warn(f"Limiting epochs to {config.max_epochs()}", stacklevel=3)
+        epochs = config.max_epochs()
+    steps_per_epoch, validation_steps = _capped_steps(steps_per_epoch), _capped_steps(validation_steps)
     if validation_split and validation_data is None:
         (x, y, sample_weight), validation_data = train_validation_split((x, y, sample_weight), validation_split)
     shard, rank = _replica_layout()  # data parallel: each replica takes its slice of every global batch
@@ -139,7 +156,7 @@ def evaluate(model, x=None, y=None, batch_size=None, verbose="auto", sample_weig
     if kwargs:
         raise ValueError(f"Arguments not recognized: {kwargs}")
     shard, rank = _replica_layout()
-    data = get_data_adapter(x, y, sample_weight, batch_size=batch_size, steps_per_epoch=steps, shuffle=False,
+    data = get_data_adapter(x, y, sample_weight, batch_size=batch_size, steps_per_epoch=_capped_steps(steps), shuffle=False,
                             shard=shard)
     strategy.check_even_shards(data, shard)
     verbose = _resolve_verbose(verbose) if rank == 0 else 0
@@ -167,7 +184,7 @@ def _concatenate(batches):
 
 def predict(model, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
     shard, rank = _replica_layout()
-    data = get_data_adapter(x, None, None, batch_size=batch_size, steps_per_epoch=steps, shuffle=False,
+    data = get_data_adapter(x, None, None, batch_size=batch_size, steps_per_epoch=_capped_steps(steps), shuffle=False,
                             shard=shard)
     verbose = _resolve_verbose(verbose) if rank == 0 else 0
     callback_list = _callback_list(model, callbacks, verbose, 1, data.num_batches, add_history=False)

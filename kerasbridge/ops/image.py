@@ -257,3 +257,13 @@ def crop_images(images, top_cropping=None, left_cropping=None, bottom_cropping=N
 
 
 __all__ = ["crop_images", "hsv_to_rgb", "pad_images", "resize", "rgb_to_grayscale", "rgb_to_hsv"]
+
+# Geometric, filtering and resampling ops (issue 5 coverage), defined in their own modules.
+from kerasbridge.ops.image_filters import elastic_transform, gaussian_blur, sobel_edges, ssim  # noqa: E402
+from kerasbridge.ops.image_resampling import extract_patches, extract_patches_3d, scale_and_translate  # noqa: E402
+from kerasbridge.ops.image_transforms import affine_transform, map_coordinates, perspective_transform  # noqa: E402
+
+__all__ += [
+    "affine_transform", "elastic_transform", "extract_patches", "extract_patches_3d", "gaussian_blur",
+    "map_coordinates", "perspective_transform", "scale_and_translate", "sobel_edges", "ssim",
+]

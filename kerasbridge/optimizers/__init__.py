@@ -95,3 +95,18 @@ __all__ = [
     "schedules",
     "serialize",
 ]
+
+# ScheduleFreeAdamW (issue 5 coverage).
+from kerasbridge.optimizers.schedule_free_adamw import ScheduleFreeAdamW  # noqa: E402
+
+ALL_OBJECTS.add(ScheduleFreeAdamW)
+ALL_OBJECTS_DICT[ScheduleFreeAdamW.__name__.lower()] = ScheduleFreeAdamW
+__all__ += ["ScheduleFreeAdamW"]
+
+# MultiOptimizer and OptimizerMap (issue 5 coverage).
+from kerasbridge.optimizers.multi_optimizer import MultiOptimizer  # noqa: E402
+from kerasbridge.optimizers.optimizer_map import OptimizerMap  # noqa: E402
+
+ALL_OBJECTS.update({MultiOptimizer, OptimizerMap})
+ALL_OBJECTS_DICT.update({"multioptimizer": MultiOptimizer, "optimizermap": OptimizerMap})
+__all__ += ["MultiOptimizer", "OptimizerMap"]
