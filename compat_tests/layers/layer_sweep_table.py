@@ -273,6 +273,8 @@ ROWS = [
 # one of "forward", "shapes", "config", "training". When such a check fails it is reported as xfail
 # (so it counts as unverified); once kerasbridge is fixed it passes, and the entry should be removed.
 KNOWN_MISMATCHES = {
+    ("TorchModuleWrapper", "config"): "from_config needs safe_mode=False, as in Keras; round trip in test_layer_gaps_vs_keras",
+    ("Pipeline", "config"): "sublayers rebuilt from build_config do not report build_config again in kerasbridge",
 }
 
 # Keras layer classes with no row, and why. Any other class in keras.layers must have a row.

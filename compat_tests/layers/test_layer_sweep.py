@@ -45,6 +45,7 @@ import kerasbridge  # noqa: E402
 BRIDGE_CLASSES_WITHOUT_ROW = {
     "Layer": "the abstract base class; every row exercises it",
     "InputLayer": "not called on tensors; covered by compat_tests/models",
+    "Wrapper": "abstract base class (no call); compared in test_layer_gaps_vs_keras.py",
     "StringLookup": "string inputs; Keras needs TensorFlow for it, so there is no oracle here",
     "TextVectorization": "string inputs; Keras needs TensorFlow for it, so there is no oracle here",
 }
@@ -55,7 +56,7 @@ def _known_mismatch(row, check):
     """Turns a failure of a check listed in KNOWN_MISMATCHES into an xfail with its reason."""
     try:
         yield
-    except AssertionError:
+    except (AssertionError, ValueError):  # ValueError: e.g. a from_config that refuses safe mode, as Keras's does
         reason = KNOWN_MISMATCHES.get((row.id, check))
         if reason:
             pytest.xfail(f"known mismatch: {reason}")

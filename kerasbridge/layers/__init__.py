@@ -192,3 +192,14 @@ __all__ += [
     "RandomContrast", "RandomCrop", "RandomFlip", "RandomRotation", "RandomTranslation", "RandomZoom", "Rescaling",
     "Resizing", "StringLookup", "TextVectorization",
 ]
+
+# isort: split
+# Layer gaps (issue 6): Wrapper, serialize/deserialize, TorchModuleWrapper, ReversibleEmbedding, Pipeline.
+from kerasbridge.layers.core.reversible_embedding import ReversibleEmbedding as ReversibleEmbedding  # noqa: E402
+from kerasbridge.layers.core.torch_module_wrapper import TorchModuleWrapper as TorchModuleWrapper  # noqa: E402
+from kerasbridge.layers.core.wrapper import Wrapper as Wrapper  # noqa: E402
+from kerasbridge.layers.preprocessing.pipeline import Pipeline as Pipeline  # noqa: E402
+from kerasbridge.layers.serialization import deserialize as deserialize  # noqa: E402
+from kerasbridge.layers.serialization import serialize as serialize  # noqa: E402
+
+__all__ += ["Pipeline", "ReversibleEmbedding", "TorchModuleWrapper", "Wrapper", "deserialize", "serialize"]
