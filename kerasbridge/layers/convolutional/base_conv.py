@@ -139,16 +139,7 @@ class BaseConv(Layer):
             regularizer=self.kernel_regularizer,
             constraint=self.kernel_constraint,
         )
-        if self.use_bias:
-            self.bias = self.add_weight(
-                name="bias",
-                shape=(self.filters,),
-                initializer=self.bias_initializer,
-                regularizer=self.bias_regularizer,
-                constraint=self.bias_constraint,
-            )
-        else:
-            self.bias = None
+        self.bias = add_bias_weight(self, self.filters)
         self.built = True
 
     @property
@@ -182,18 +173,7 @@ class BaseConv(Layer):
             dilation_rate=self.dilation_rate,
             data_format=self.data_format,
         )
-        if self.bias is not None:
-            bias = self.bias.value
-            if bias.dtype != outputs.dtype:
-                bias = bias.to(outputs.dtype)
-            if self.data_format == "channels_last":
-                bias_shape = (1,) * (self.rank + 1) + (self.filters,)
-            else:
-                bias_shape = (1, self.filters) + (1,) * self.rank
-            outputs = outputs + bias.reshape(bias_shape)
-        if self.activation is not _linear:
-            outputs = self.activation(outputs)
-        return outputs
+        return bias_and_activation(self, outputs)
 
     def get_config(self) -> dict:
         config = {
@@ -241,6 +221,24 @@ def conv_operands(layer, inputs, *kernels):
             inputs = inputs.to(dtype)
     kernels = [k if k.dtype == dtype else k.to(dtype) for k in kernels]
     return inputs, kernels
+
+
+def add_bias_weight(layer, size):
+    """The conv layer's `bias` Variable of shape `(size,)`, or None when it has no bias."""
+    if not layer.use_bias:
+        return None
+    return layer.add_weight(name="bias", shape=(size,), initializer=layer.bias_initializer,
+                            regularizer=layer.bias_regularizer, constraint=layer.bias_constraint)
+
+
+def bias_and_activation(layer, outputs):
+    """`activation(outputs + bias)` for a conv layer; the bias is added after the convolution, as
+    Keras does (passing it into torch's conv call would round differently)."""
+    if layer.bias is not None:
+        outputs = add_channel_bias(outputs, layer.bias.value, layer.rank, layer.data_format)
+    if layer.activation is not _linear:
+        outputs = layer.activation(outputs)
+    return outputs
 
 
 def add_channel_bias(outputs, bias, rank, data_format):

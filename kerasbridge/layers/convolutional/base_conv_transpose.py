@@ -5,7 +5,8 @@ from __future__ import annotations
 from kerasbridge import activations, constraints, initializers, regularizers
 from kerasbridge.backend.config import standardize_data_format
 from kerasbridge.layers.convolutional.base_conv import (
-    add_channel_bias,
+    add_bias_weight,
+    bias_and_activation,
     conv_operands,
     standardize_padding,
     standardize_tuple,
@@ -13,10 +14,6 @@ from kerasbridge.layers.convolutional.base_conv import (
 from kerasbridge.layers.input_spec import InputSpec
 from kerasbridge.layers.layer import Layer
 from kerasbridge.ops.nn_conv import conv_transpose
-
-_linear = activations.linear
-
-
 
 
 def transposed_length(size, kernel_size, stride, padding, output_padding, dilation):
@@ -125,16 +122,7 @@ class BaseConvTranspose(Layer):
             regularizer=self.kernel_regularizer,
             constraint=self.kernel_constraint,
         )
-        if self.use_bias:
-            self.bias = self.add_weight(
-                name="bias",
-                shape=(self.filters,),
-                initializer=self.bias_initializer,
-                regularizer=self.bias_regularizer,
-                constraint=self.bias_constraint,
-            )
-        else:
-            self.bias = None
+        self.bias = add_bias_weight(self, self.filters)
         self.built = True
 
     def call(self, inputs):
@@ -148,11 +136,7 @@ class BaseConvTranspose(Layer):
             data_format=self.data_format,
             dilation_rate=self.dilation_rate,
         )
-        if self.bias is not None:
-            outputs = add_channel_bias(outputs, self.bias.value, self.rank, self.data_format)
-        if self.activation is not _linear:
-            outputs = self.activation(outputs)
-        return outputs
+        return bias_and_activation(self, outputs)
 
     def compute_output_shape(self, input_shape):
         input_shape = tuple(input_shape)

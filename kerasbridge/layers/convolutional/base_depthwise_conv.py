@@ -5,7 +5,8 @@ from __future__ import annotations
 from kerasbridge import activations, constraints, initializers, regularizers
 from kerasbridge.backend.config import standardize_data_format
 from kerasbridge.layers.convolutional.base_conv import (
-    add_channel_bias,
+    add_bias_weight,
+    bias_and_activation,
     conv_operands,
     standardize_padding,
     standardize_tuple,
@@ -13,8 +14,6 @@ from kerasbridge.layers.convolutional.base_conv import (
 from kerasbridge.layers.input_spec import InputSpec
 from kerasbridge.layers.layer import Layer
 from kerasbridge.ops.nn_conv import depthwise_conv
-
-_linear = activations.linear
 
 
 def check_conv_output_size(input_shape, kernel_size, strides, padding, dilation_rate, data_format):
@@ -104,16 +103,7 @@ class BaseDepthwiseConv(Layer):
             regularizer=self.depthwise_regularizer,
             constraint=self.depthwise_constraint,
         )
-        if self.use_bias:
-            self.bias = self.add_weight(
-                name="bias",
-                shape=(self.depth_multiplier * input_channel,),
-                initializer=self.bias_initializer,
-                regularizer=self.bias_regularizer,
-                constraint=self.bias_constraint,
-            )
-        else:
-            self.bias = None
+        self.bias = add_bias_weight(self, self.depth_multiplier * input_channel)
         self.built = True
 
     def call(self, inputs):
@@ -126,11 +116,7 @@ class BaseDepthwiseConv(Layer):
             data_format=self.data_format,
             dilation_rate=self.dilation_rate,
         )
-        if self.bias is not None:  # added after the convolution, in Keras's order (same rounding)
-            outputs = add_channel_bias(outputs, self.bias.value, self.rank, self.data_format)
-        if self.activation is not _linear:
-            outputs = self.activation(outputs)
-        return outputs
+        return bias_and_activation(self, outputs)
 
     def get_config(self) -> dict:
         config = {

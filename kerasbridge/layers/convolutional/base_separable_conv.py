@@ -5,7 +5,8 @@ from __future__ import annotations
 from kerasbridge import activations, constraints, initializers, regularizers
 from kerasbridge.backend.config import standardize_data_format
 from kerasbridge.layers.convolutional.base_conv import (
-    add_channel_bias,
+    add_bias_weight,
+    bias_and_activation,
     conv_operands,
     standardize_padding,
     standardize_tuple,
@@ -14,8 +15,6 @@ from kerasbridge.layers.convolutional.base_depthwise_conv import check_conv_outp
 from kerasbridge.layers.input_spec import InputSpec
 from kerasbridge.layers.layer import Layer
 from kerasbridge.ops.nn_conv import separable_conv
-
-_linear = activations.linear
 
 
 class BaseSeparableConv(Layer):
@@ -109,16 +108,7 @@ class BaseSeparableConv(Layer):
             regularizer=self.pointwise_regularizer,
             constraint=self.pointwise_constraint,
         )
-        if self.use_bias:
-            self.bias = self.add_weight(
-                name="bias",
-                shape=(self.filters,),
-                initializer=self.bias_initializer,
-                regularizer=self.bias_regularizer,
-                constraint=self.bias_constraint,
-            )
-        else:
-            self.bias = None
+        self.bias = add_bias_weight(self, self.filters)
         self.built = True
 
     def call(self, inputs):
@@ -134,11 +124,7 @@ class BaseSeparableConv(Layer):
             data_format=self.data_format,
             dilation_rate=self.dilation_rate,
         )
-        if self.bias is not None:  # added after the convolution, in Keras's order (same rounding)
-            outputs = add_channel_bias(outputs, self.bias.value, self.rank, self.data_format)
-        if self.activation is not _linear:
-            outputs = self.activation(outputs)
-        return outputs
+        return bias_and_activation(self, outputs)
 
     def get_config(self) -> dict:
         config = {
