@@ -8,7 +8,9 @@ mapping lives in `kerasbridge/engine/strategy.py`. Setting a distribution (globa
 from kerasbridge.distribution.data_parallel import DataParallel
 from kerasbridge.distribution.device_listing import get_device_count, list_devices
 from kerasbridge.distribution.device_mesh import DeviceMesh
+from kerasbridge.distribution.distribute_tensor import distribute_tensor
 from kerasbridge.distribution.distribution_base import Distribution, distribution, set_distribution
+from kerasbridge.distribution.initialize import initialize
 from kerasbridge.distribution.layout_map import LayoutMap
 from kerasbridge.distribution.model_parallel import ModelParallel
 from kerasbridge.distribution.tensor_layout import TensorLayout
@@ -20,8 +22,10 @@ __all__ = [
     "LayoutMap",
     "ModelParallel",
     "TensorLayout",
+    "distribute_tensor",
     "distribution",
     "get_device_count",
+    "initialize",
     "list_devices",
     "set_distribution",
 ]

@@ -3,6 +3,8 @@
 Mapping:
 
 - no distribution, one process: one device (`devices=1`), as before.
+- no distribution after `kerasbridge.distribution.initialize(...)`: DDP over the processes that
+  joined, with `InitializedClusterEnvironment` giving Lightning their ranks (it launches none).
 - no distribution under torchrun or a multi-task SLURM job: DDP over the processes the
   launcher created (`devices` = processes per node, `num_nodes` from the environment);
   Lightning's `TorchElasticEnvironment` / `SLURMEnvironment` find ranks and addresses.
@@ -66,7 +68,12 @@ def set_relaunch_argv(argv: list[str] | None) -> None:
 
 
 def external_processes() -> tuple[int, int] | None:
-    """`(processes per node, nodes)` when torchrun or SLURM started several processes, else None."""
+    """`(processes per node, nodes)` when `initialize()`, torchrun or SLURM started several processes, else None."""
+    from kerasbridge.distribution.initialize import initialized_cluster
+
+    layout = initialized_cluster()
+    if layout is not None:
+        return layout.processes_per_node, layout.num_nodes
     env = os.environ
     if all(k in env for k in ("RANK", "LOCAL_RANK", "WORLD_SIZE", "LOCAL_WORLD_SIZE", "GROUP_RANK")):
         per_node = int(env["LOCAL_WORLD_SIZE"])
@@ -189,6 +196,18 @@ def distribution_options(distribution) -> dict:
     return options
 
 
+def _initialized_environment_plugin() -> dict:
+    """`plugins=[...]` naming the job that `kerasbridge.distribution.initialize` joined, if any."""
+    from kerasbridge.distribution.initialize import initialized_cluster
+
+    layout = initialized_cluster()
+    if layout is None:
+        return {}
+    from kerasbridge.engine.initialized_environment import InitializedClusterEnvironment
+
+    return {"plugins": [InitializedClusterEnvironment(layout)]}
+
+
 def trainer_options() -> dict:
     """The distribution's arguments, then `set_trainer_kwargs`, then the distribution's `trainer_kwargs`."""
     from kerasbridge.distribution import distribution as current_distribution
@@ -196,6 +215,7 @@ def trainer_options() -> dict:
     _skip_tpu_probe_off_tpu()
     distribution = current_distribution()
     options = distribution_options(distribution)
+    options.update(_initialized_environment_plugin())
     options.update(_EXTRA_TRAINER_KWARGS)
     if distribution is not None:
         options.update(distribution.trainer_kwargs)

@@ -7,11 +7,14 @@ Activations live in `nn_activations`, convolutions and pooling in `nn_conv`, los
 
 from __future__ import annotations
 
+import math
+
 import torch
 import torch.nn.functional as F
 
 from kerasbridge.backend import config as _config
 from kerasbridge.ops._utils import result_type, standardize_dtype, tensor, to_dtype
+from kerasbridge.ops.cross_replica import cross_replica_sum, in_multi_process_job
 from kerasbridge.ops.math import polar  # noqa: F401 - exported by keras.ops.nn too
 from kerasbridge.ops.nn_activations import *  # noqa: F403
 from kerasbridge.ops.nn_activations import __all__ as _activations_all
@@ -85,20 +88,27 @@ def moments(x, axes, keepdims=False, synchronized=False):
         x: Input tensor.
         axes: Axes along which to compute the statistics.
         keepdims: Whether to keep the reduced axes with size 1.
-        synchronized: Must be False.
+        synchronized: In a multi-process (data-parallel) job, compute the
+            statistics over the inputs of all processes, differentiably. In a
+            single process it changes nothing.
 
     Returns:
         A tuple `(mean, variance)`.
     """
-    if synchronized:
-        raise NotImplementedError("Argument synchronized=True is not supported with PyTorch.")
     x = tensor(x)
     axes = tuple(axes) if isinstance(axes, (list, tuple)) else axes
     half = x.dtype == torch.float16
     if half:
         x = x.float()
-    mean = torch.mean(x, dim=axes, keepdim=True)
-    variance = torch.mean(torch.square(x), dim=axes, keepdim=True) - torch.square(mean)
+    if synchronized and in_multi_process_job():
+        reduced = axes if isinstance(axes, tuple) else (axes,)
+        local_count = math.prod(x.shape[axis] for axis in reduced)
+        count = cross_replica_sum(torch.tensor(float(local_count), dtype=x.dtype, device=x.device))
+        mean = cross_replica_sum(torch.sum(x, dim=axes, keepdim=True)) / count
+        variance = cross_replica_sum(torch.sum(torch.square(x), dim=axes, keepdim=True)) / count - torch.square(mean)
+    else:
+        mean = torch.mean(x, dim=axes, keepdim=True)
+        variance = torch.mean(torch.square(x), dim=axes, keepdim=True) - torch.square(mean)
     if not keepdims:
         mean, variance = torch.squeeze(mean, axes), torch.squeeze(variance, axes)
     if half:

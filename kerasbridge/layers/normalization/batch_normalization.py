@@ -7,6 +7,7 @@ import torch
 from kerasbridge import constraints, initializers, regularizers
 from kerasbridge.layers.input_spec import InputSpec
 from kerasbridge.layers.layer import Layer
+from kerasbridge.ops.cross_replica import in_multi_process_job, synchronized_mean_and_variance
 
 _MASK_EPSILON = 1e-7  # keras.backend.epsilon(), added to the masked element count as Keras does
 
@@ -58,10 +59,12 @@ class BatchNormalization(Layer):
         renorm: Whether to use Batch Renormalization.
         renorm_clipping: Dict of optional `"rmax"`, `"rmin"`, `"dmax"` clip values.
         renorm_momentum: Momentum of the renorm statistics.
-        synchronized: Accepted for compatibility (Keras supports it on
-            TensorFlow only). When `torch.distributed` is initialized the batch
-            statistics are all-reduced across processes; in a single process
-            it changes nothing.
+        synchronized: In a data-parallel job (several processes), compute the
+            batch statistics over the global batch of all replicas instead of
+            each replica's slice, with gradients flowing through them (torch's
+            SyncBatchNorm computation), so a data-parallel fit trains as the
+            one-process fit on the whole batch. In a single process it changes
+            nothing. (Keras supports it on TensorFlow only.)
         **kwargs: Base layer arguments (`name`, `dtype`, `trainable`, ...).
 
     Call arguments:
@@ -199,15 +202,17 @@ class BatchNormalization(Layer):
 
     def _moments(self, inputs, mask):
         axes = self._reduction_axes
+        synchronized = self.synchronized and in_multi_process_job()
         if mask is None:
-            if self.synchronized and _distributed():
-                ones = torch.ones_like(inputs)
-                return _synchronized_moments(inputs, ones, axes)
+            if synchronized:
+                mean, variance = synchronized_mean_and_variance(inputs, torch.ones((), dtype=inputs.dtype), axes)
+                return mean.reshape(-1), variance.reshape(-1)
             variance, mean = torch.var_mean(inputs, dim=axes, correction=0)
             return mean, variance
         weights = torch.broadcast_to(mask.unsqueeze(-1), inputs.shape).to(torch.bool)
-        if self.synchronized and _distributed():
-            return _synchronized_moments(torch.where(weights, inputs, 0), weights.to(inputs.dtype), axes)
+        if synchronized:
+            mean, variance = synchronized_mean_and_variance(inputs, weights.to(inputs.dtype), axes, _MASK_EPSILON)
+            return mean.reshape(-1), variance.reshape(-1)
         masked = torch.where(weights, inputs, torch.zeros((), dtype=inputs.dtype, device=inputs.device))
         count = weights.to(inputs.dtype).sum(dim=axes, keepdim=True)
         mean = masked.sum(dim=axes, keepdim=True) / (count + _MASK_EPSILON)
@@ -263,20 +268,3 @@ class BatchNormalization(Layer):
             "renorm_momentum": self.renorm_momentum,
         }
         return {**base_config, **config}
-
-
-def _distributed() -> bool:
-    return torch.distributed.is_available() and torch.distributed.is_initialized()
-
-
-def _synchronized_moments(values, weights, axes):
-    """Mean and biased variance of `values` weighted by `weights`, all-reduced over processes."""
-    stats = torch.stack([
-        values.sum(dim=axes),
-        (values.square() * weights).sum(dim=axes),
-        weights.sum(dim=axes),
-    ])
-    torch.distributed.all_reduce(stats)
-    total, total_sq, count = stats[0], stats[1], stats[2] + _MASK_EPSILON
-    mean = total / count
-    return mean, torch.relu(total_sq / count - mean.square())
