@@ -1,6 +1,6 @@
 """kerasbridge.distribution: Keras's distribution API, run by Lightning strategies.
 
-`DataParallel` maps to Lightning's DDP strategy and `ModelParallel` to its FSDP strategy; the
+`DataParallel` maps to Lightning's DDP strategy and `ModelParallel` to its ModelParallelStrategy (FSDP2); the
 mapping lives in `kerasbridge/engine/strategy.py`. Setting a distribution (globally or with
 `with dist.scope():`) makes every `fit`/`evaluate`/`predict` use it.
 """

@@ -9,13 +9,16 @@ from kerasbridge.distribution.layout_map import LayoutMap
 class ModelParallel(Distribution):
     """Shard model variables (and the batch) across devices.
 
-    Mapping onto torch: this runs as Lightning's `FSDPStrategy` (torch's Fully Sharded Data
-    Parallel) with one process per device of the mesh. FSDP shards *every* parameter, gradient
-    and optimizer slot evenly over all processes and gathers a layer's full weights just for its
-    forward/backward; it does not follow per-axis layouts. The `LayoutMap` is therefore kept for
-    API compatibility and inspection (`get_variable_layout`), while the sharding pattern is
-    FSDP's. The batch is split over all processes, as for `DataParallel`. Use `trainer_kwargs`
-    (e.g. `{"strategy": FSDPStrategy(auto_wrap_policy=...)}`) to choose FSDP's wrapping.
+    Mapping onto torch: this runs as Lightning's `ModelParallelStrategy` with torch's FSDP2
+    (`fully_shard`), one process per device of the mesh (see `kerasbridge/engine/fsdp.py`).
+    Every trainable weight, its gradient and its optimizer slots are split into one slice per
+    process (a `DTensor`), and a layer's full weights are gathered just for its forward and
+    backward. The split is over all processes: FSDP does not follow per-axis layouts, so the
+    `LayoutMap` is kept for API compatibility and inspection (`get_variable_layout`), and the
+    batch is split over all processes, as for `DataParallel`. Non-trainable weights stay whole
+    in every process. After the loop the calling process holds the full weights and optimizer
+    state again, so `fit` continues and `evaluate`/`predict`/`save` work. Use `trainer_kwargs`
+    (e.g. `{"strategy": ModelParallelStrategy(...)}`) to change the strategy.
 
     Args:
         layout_map: A `LayoutMap` (its `device_mesh` gives the devices).

@@ -104,6 +104,27 @@ class KerasLightningModule(lightning.LightningModule):
     def configure_optimizers(self):
         return None
 
+    # -- ModelParallel: shard for the loop, gather after it (engine/fsdp.py) ------------------------
+    def configure_model(self) -> None:
+        """Lightning's `ModelParallelStrategy` requires this hook; the sharding itself waits for `_shard_model`.
+
+        (Lightning moves the module with `.to()` after this hook, and FSDP's `.to()` looks its parameters
+        up by attribute name, where a Keras layer keeps the `Variable`, not the parameter.)
+        """
+
+    def _shard_model(self) -> None:
+        from kerasbridge.engine import fsdp
+
+        mesh = fsdp_mesh(self.trainer)
+        if mesh is not None and not fsdp.is_sharded(self.keras_model):
+            fsdp.shard_model(self.keras_model, mesh)
+
+    def _gather_model(self) -> None:
+        if self.keras_model.__dict__.get("_fsdp_sharded"):
+            from kerasbridge.engine import fsdp
+
+            fsdp.gather_model(self.keras_model)
+
     # -- Keras callbacks from Lightning hooks ---------------------------------------------------------
     def _callbacks(self):
         return self.keras_callbacks
@@ -118,6 +139,7 @@ class KerasLightningModule(lightning.LightningModule):
     def on_fit_start(self) -> None:
         replica_sync.share_rng_state(self._world())
         self._enter_device()
+        self._shard_model()
 
     # -- the optimizer's and metrics' state on Lightning's device (engine/device_placement.py) -----
     def _enter_device(self) -> None:
@@ -136,19 +158,24 @@ class KerasLightningModule(lightning.LightningModule):
             scope.__exit__(None, None, None)
 
     def on_fit_end(self) -> None:
+        self._gather_model()
         self._leave_device()
 
     def on_validation_start(self) -> None:
         self._enter_device()
+        self._shard_model()
 
     def on_validation_end(self) -> None:
         if self.trainer.state.fn != "fit":
+            self._gather_model()
             self._leave_device()
 
     def on_predict_start(self) -> None:
         self._enter_device()
+        self._shard_model()
 
     def on_predict_end(self) -> None:
+        self._gather_model()
         self._leave_device()
 
     def _reduced_metrics_result(self) -> dict:
@@ -227,6 +254,15 @@ for _hook in ("training_step", "validation_step", "test_step", "predict_step"):
     _function = KerasLightningModule.__dict__[_hook]
     _function.__signature__ = inspect.signature(_function)
 del _hook, _function
+
+
+def fsdp_mesh(trainer):
+    """The data-parallel device mesh when the trainer runs Lightning's `ModelParallelStrategy`, else None."""
+    from lightning.pytorch.strategies import ModelParallelStrategy
+
+    if trainer is None or not isinstance(trainer.strategy, ModelParallelStrategy):
+        return None
+    return trainer.strategy.device_mesh["data_parallel"]
 
 
 def to_python(logs: dict) -> dict:

@@ -14,7 +14,8 @@ Mapping:
   the other ranks re-run the same command, so after `fit` the caller's model holds the trained
   weights, the optimizer state and its iteration count. (The spawn/fork launchers would train
   in child processes and hand back only weights.)
-- `ModelParallel(layout_map=...)`: Lightning's FSDP strategy over the mesh's devices.
+- `ModelParallel(layout_map=...)`: Lightning's `ModelParallelStrategy` with torch's FSDP2
+  (`fully_shard`, applied in `engine/fsdp.py`) over all of the mesh's devices.
 - then `set_trainer_kwargs(...)` and the distribution's `trainer_kwargs` (the escape hatch:
   plugins, loggers, strategy objects, precision) override the above.
 """
@@ -190,7 +191,10 @@ def distribution_options(distribution) -> dict:
         options.update(devices=per_node, num_nodes=nodes)
         count = per_node * nodes
     if isinstance(distribution, ModelParallel):
-        options["strategy"] = "fsdp"
+        from lightning.pytorch.strategies import ModelParallelStrategy
+
+        # FSDP2 over all processes (engine/fsdp.py); no tensor parallelism.
+        options["strategy"] = ModelParallelStrategy(data_parallel_size=count, tensor_parallel_size=1)
     elif count > 1 and accelerator != "tpu":
         options["strategy"] = "ddp"
     return options

@@ -112,8 +112,13 @@ class TrackingMixin:
                 elif type(value) is dict:
                     value = TrackedDict(value)._attach(self, name)
                 self._track_container(name, value)
-        if name in self._parameters and not isinstance(value, torch.nn.Parameter):
-            object.__setattr__(self, name, value)
+        if name in self._parameters:
+            if isinstance(value, torch.nn.Parameter):
+                # Swap the registered parameter (FSDP, `load_state_dict(assign=True)`), keeping the
+                # attribute that holds its Keras `Variable`, which reads the parameter from there.
+                self._parameters[name] = value
+            else:
+                object.__setattr__(self, name, value)
             return
         if isinstance(value, (torch.nn.Parameter, torch.nn.Module)):
             state_version.bump()  # a raw torch parameter or module changes what `parameters()` yields

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 
 import numpy as np
@@ -103,20 +104,15 @@ class OptimizerVariablesMixin:
             name = f"{str(reference_variable.name).replace('/', '_').replace(':', '_')}_{name}"
         value = getattr(reference_variable, "value", None)
         device = value.device if isinstance(value, torch.Tensor) else None
-        if device is None:
-            return self.add_variable(
+        with device_scope(device) if device is not None else contextlib.nullcontext():
+            variable = self.add_variable(
                 shape=reference_variable.shape,
                 initializer=initializer,
                 dtype=reference_variable.dtype,
                 name=name,
             )
-        with device_scope(device):
-            return self.add_variable(
-                shape=reference_variable.shape,
-                initializer=initializer,
-                dtype=reference_variable.dtype,
-                name=name,
-            )
+        variable._reference_variable = reference_variable  # a sharded model shards the slot alike (engine/fsdp.py)
+        return variable
 
     def add_optimizer_variables(self, trainable_variables, name, initializer="zeros"):
         """Create one optimizer variable per trainable variable and per name in `name`.

@@ -42,10 +42,15 @@ def test_gpu_devices_keep_their_indices_and_one_device_needs_no_ddp():
         strategy.distribution_options(dist.DataParallel(devices=["cpu:0", "cuda:0"]))
 
 
-def test_model_parallel_maps_to_fsdp():
-    mesh = dist.DeviceMesh((2,), ["model"], devices=["cuda:0", "cuda:1"])
+def test_model_parallel_maps_to_fsdp2_over_all_devices():
+    from lightning.pytorch.strategies import ModelParallelStrategy
+
+    mesh = dist.DeviceMesh((2, 2), ["batch", "model"], devices=["cuda:0", "cuda:1", "cuda:2", "cuda:3"])
     options = strategy.distribution_options(dist.ModelParallel(layout_map=dist.LayoutMap(mesh)))
-    assert options == {"accelerator": "gpu", "devices": [0, 1], "strategy": "fsdp"}
+    chosen = options.pop("strategy")
+    assert options == {"accelerator": "gpu", "devices": [0, 1, 2, 3]}
+    assert isinstance(chosen, ModelParallelStrategy)
+    assert (chosen._data_parallel_size, chosen._tensor_parallel_size) == (4, 1)
 
 
 def test_torchrun_environment_gives_devices_and_nodes(monkeypatch):
