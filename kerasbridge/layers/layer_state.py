@@ -50,6 +50,17 @@ class LayerStateMixin:
             return []
         return [v for v in self.weights if v.trainable]
 
+    def _apply(self, fn, recurse=True):
+        """`torch.nn.Module._apply` (`.to()`, `.cpu()`, `.half()`, ...), then invalidate cached parameter lists.
+
+        Moving to a device whose tensors cannot share storage with the old ones (XLA, meta)
+        replaces the `Parameter` objects; a cached list would still name the old ones (and
+        `zero_grad` would then leave the new ones' gradients accumulating).
+        """
+        result = super()._apply(fn, recurse)
+        state_version.bump()
+        return result
+
     def _cached(self, key: str, compute):
         """`compute()`, remembered until the layer structure or any trainability changes."""
         cached = self.__dict__.get(key)

@@ -199,3 +199,29 @@ def test_to_lightning_trains_with_a_user_trainer():
     trainer.fit(module, train_dataloaders=loader)
     assert int(model.optimizer.iterations.numpy()) == 4
     assert not np.array_equal(before[0], model.get_weights()[0])
+
+
+def test_parameters_replaced_by_a_device_move_get_their_gradients_reset():
+    # Moving to XLA or meta replaces the Parameter objects (as `overwrite_module_params_on_conversion`
+    # does here); cached parameter lists must follow, or gradients accumulate across steps.
+    x = np.random.default_rng(0).normal(size=(32, 4)).astype("float32")
+    y = np.random.default_rng(1).normal(size=(32, 1)).astype("float32")
+
+    def trained(move):
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([keras.Input((4,)), layers.Dense(3), layers.Dense(1)])
+        model.compile(optimizer="sgd", loss="mse")
+        model.fit(x, y, batch_size=8, epochs=1, shuffle=False, verbose=0)
+        if move:
+            before = [id(p) for p in model.parameters()]
+            torch.__future__.set_overwrite_module_params_on_conversion(True)
+            try:
+                model.to("cpu")
+            finally:
+                torch.__future__.set_overwrite_module_params_on_conversion(False)
+            assert before != [id(p) for p in model.parameters()]
+        model.fit(x, y, batch_size=8, epochs=1, shuffle=False, verbose=0)
+        return model.get_weights()
+
+    for moved, stayed in zip(trained(move=True), trained(move=False)):
+        np.testing.assert_allclose(moved, stayed, atol=1e-6)
