@@ -5,29 +5,8 @@ from __future__ import annotations
 import inspect
 
 from kerasbridge.losses.loss import Loss
-from kerasbridge.losses.losses import (
-    CTC,
-    BinaryCrossentropy,
-    BinaryFocalCrossentropy,
-    CategoricalCrossentropy,
-    CategoricalFocalCrossentropy,
-    CategoricalGeneralizedCrossEntropy,
-    CategoricalHinge,
-    Circle,
-    CosineSimilarity,
-    Dice,
-    Hinge,
-    Huber,
-    KLDivergence,
-    LogCosh,
-    MeanAbsoluteError,
-    MeanAbsolutePercentageError,
-    MeanSquaredError,
-    MeanSquaredLogarithmicError,
-    Poisson,
-    SparseCategoricalCrossentropy,
-    SquaredHinge,
-    Tversky,
+from kerasbridge.losses.losses import LossFunctionWrapper as _LossFunctionWrapper
+from kerasbridge.losses.losses import (  # the loss functions, re-exported there
     binary_crossentropy,
     binary_focal_crossentropy,
     categorical_crossentropy,
@@ -51,7 +30,34 @@ from kerasbridge.losses.losses import (
     squared_hinge,
     tversky,
 )
-from kerasbridge.losses.losses import LossFunctionWrapper as _LossFunctionWrapper
+from kerasbridge.losses.probabilistic_losses import (
+    BinaryCrossentropy,
+    BinaryFocalCrossentropy,
+    CategoricalCrossentropy,
+    CategoricalFocalCrossentropy,
+    CategoricalGeneralizedCrossEntropy,
+    KLDivergence,
+    Poisson,
+    SparseCategoricalCrossentropy,
+)
+from kerasbridge.losses.regression_losses import (
+    CategoricalHinge,
+    CosineSimilarity,
+    Hinge,
+    Huber,
+    LogCosh,
+    MeanAbsoluteError,
+    MeanAbsolutePercentageError,
+    MeanSquaredError,
+    MeanSquaredLogarithmicError,
+    SquaredHinge,
+)
+from kerasbridge.losses.structured_losses import (
+    CTC,
+    Circle,
+    Dice,
+    Tversky,
+)
 
 # Short names accepted by `get` (Keras 3 keeps them in `keras._legacy.losses`; they are
 # module attributes here too so Keras 2 style `losses.mse` keeps working).

@@ -1,20 +1,24 @@
-"""`LossFunctionWrapper` and the built-in loss classes.
+"""`LossFunctionWrapper` and `_BuiltinLoss`, the base of the built-in loss classes.
 
-Each class wraps one of the loss functions (defined in `regression`, `probabilistic` and
-`structured`, and re-exported here) and stores its keyword arguments. `get_config` returns
+Each built-in class wraps one of the loss functions (defined in `regression`, `probabilistic`
+and `structured`, and re-exported here) and stores its keyword arguments. `get_config` returns
 exactly the keys Keras 3 writes for that class (a few Keras classes omit an argument there,
-e.g. `Huber.delta`; that is reproduced so configs compare equal).
+e.g. `Huber.delta`; that is reproduced so configs compare equal). The classes themselves live
+in `regression_losses`, `probabilistic_losses` and `structured_losses`, and are importable
+from here too.
 
 Every class also takes `reduction`, `name` and `dtype`, with the meaning they have in `Loss`.
 """
 
 from __future__ import annotations
 
+import importlib
+
 import torch
 
 from kerasbridge.backend import convert_to_tensor
 from kerasbridge.losses.loss import Loss, squeeze_or_expand_to_same_rank
-from kerasbridge.losses.probabilistic import (
+from kerasbridge.losses.probabilistic import (  # noqa: F401  (re-exported)
     binary_crossentropy,
     binary_focal_crossentropy,
     categorical_crossentropy,
@@ -24,7 +28,7 @@ from kerasbridge.losses.probabilistic import (
     poisson,
     sparse_categorical_crossentropy,
 )
-from kerasbridge.losses.regression import (
+from kerasbridge.losses.regression import (  # noqa: F401  (re-exported)
     categorical_hinge,
     cosine_similarity,
     hinge,
@@ -36,7 +40,7 @@ from kerasbridge.losses.regression import (
     mean_squared_logarithmic_error,
     squared_hinge,
 )
-from kerasbridge.losses.structured import circle, ctc, dice, tversky
+from kerasbridge.losses.structured import circle, ctc, dice, tversky  # noqa: F401  (re-exported)
 from kerasbridge.utils import tree
 
 _DEFAULT = "sum_over_batch_size"
@@ -108,336 +112,71 @@ class _BuiltinLoss(LossFunctionWrapper):
         return config
 
 
-# -- regression ------------------------------------------------------------------------------
-
-
-class MeanSquaredError(_BuiltinLoss):
-    """Mean of squared errors, `mean((y_true - y_pred) ** 2)`."""
-
-    def __init__(self, reduction=_DEFAULT, name="mean_squared_error", dtype=None):
-        super().__init__(mean_squared_error, reduction, name, dtype)
-
-
-class MeanAbsoluteError(_BuiltinLoss):
-    """Mean of absolute errors, `mean(|y_true - y_pred|)`."""
-
-    def __init__(self, reduction=_DEFAULT, name="mean_absolute_error", dtype=None):
-        super().__init__(mean_absolute_error, reduction, name, dtype)
-
-
-class MeanAbsolutePercentageError(_BuiltinLoss):
-    """`100 * mean(|y_true - y_pred| / |y_true|)` (denominator at least `epsilon()`)."""
-
-    def __init__(self, reduction=_DEFAULT, name="mean_absolute_percentage_error", dtype=None):
-        super().__init__(mean_absolute_percentage_error, reduction, name, dtype)
-
-
-class MeanSquaredLogarithmicError(_BuiltinLoss):
-    """`mean((log(1 + y_pred) - log(1 + y_true)) ** 2)`."""
-
-    def __init__(self, reduction=_DEFAULT, name="mean_squared_logarithmic_error", dtype=None):
-        super().__init__(mean_squared_logarithmic_error, reduction, name, dtype)
-
-
-class CosineSimilarity(_BuiltinLoss):
-    """Negative cosine similarity along `axis` (as Keras, `axis` is not part of the config)."""
-
-    def __init__(self, axis=-1, reduction=_DEFAULT, name="cosine_similarity", dtype=None):
-        super().__init__(cosine_similarity, reduction, name, dtype, axis=axis)
-
-
-class Huber(_BuiltinLoss):
-    """Huber loss: quadratic for errors up to `delta`, linear beyond (`delta` is not in the config,
-    as in Keras)."""
-
-    def __init__(self, delta=1.0, reduction=_DEFAULT, name="huber_loss", dtype=None):
-        super().__init__(huber, reduction, name, dtype, delta=delta)
-
-
-class LogCosh(_BuiltinLoss):
-    """Mean of `log(cosh(y_pred - y_true))`."""
-
-    def __init__(self, reduction=_DEFAULT, name="log_cosh", dtype=None):
-        super().__init__(log_cosh, reduction, name, dtype)
-
-
-# -- hinge -----------------------------------------------------------------------------------
-
-
-class Hinge(_BuiltinLoss):
-    """`mean(max(1 - y_true * y_pred, 0))`; labels in {-1, 1} ({0, 1} are converted)."""
-
-    def __init__(self, reduction=_DEFAULT, name="hinge", dtype=None):
-        super().__init__(hinge, reduction, name, dtype)
-
-
-class SquaredHinge(_BuiltinLoss):
-    """`mean(max(1 - y_true * y_pred, 0) ** 2)`; labels in {-1, 1} ({0, 1} are converted)."""
-
-    def __init__(self, reduction=_DEFAULT, name="squared_hinge", dtype=None):
-        super().__init__(squared_hinge, reduction, name, dtype)
-
-
-class CategoricalHinge(_BuiltinLoss):
-    """`max(neg - pos + 1, 0)` over one-hot labels (see `categorical_hinge`)."""
-
-    def __init__(self, reduction=_DEFAULT, name="categorical_hinge", dtype=None):
-        super().__init__(categorical_hinge, reduction, name, dtype)
-
-
-# -- probabilistic ---------------------------------------------------------------------------
-
-
-class KLDivergence(_BuiltinLoss):
-    """Kullback-Leibler divergence `sum(y_true * log(y_true / y_pred))`."""
-
-    def __init__(self, reduction=_DEFAULT, name="kl_divergence", dtype=None):
-        super().__init__(kl_divergence, reduction, name, dtype)
-
-
-class Poisson(_BuiltinLoss):
-    """Poisson loss `mean(y_pred - y_true * log(y_pred))`."""
-
-    def __init__(self, reduction=_DEFAULT, name="poisson", dtype=None):
-        super().__init__(poisson, reduction, name, dtype)
-
-
-class BinaryCrossentropy(_BuiltinLoss):
-    """Binary crossentropy for 0/1 labels (see `binary_crossentropy` for the arguments)."""
-
-    _config_keys = ("from_logits", "label_smoothing", "axis")
-
-    def __init__(
-        self,
-        from_logits=False,
-        label_smoothing=0.0,
-        axis=-1,
-        reduction=_DEFAULT,
-        name="binary_crossentropy",
-        dtype=None,
-    ):
-        super().__init__(
-            binary_crossentropy,
-            reduction,
-            name,
-            dtype,
-            from_logits=from_logits,
-            label_smoothing=label_smoothing,
-            axis=axis,
-        )
-
-
-class BinaryFocalCrossentropy(_BuiltinLoss):
-    """Binary focal crossentropy (see `binary_focal_crossentropy` for the arguments)."""
-
-    _config_keys = ("from_logits", "label_smoothing", "axis", "apply_class_balancing", "alpha", "gamma")
-
-    def __init__(
-        self,
-        apply_class_balancing=False,
-        alpha=0.25,
-        gamma=2.0,
-        from_logits=False,
-        label_smoothing=0.0,
-        axis=-1,
-        reduction=_DEFAULT,
-        name="binary_focal_crossentropy",
-        dtype=None,
-    ):
-        super().__init__(
-            binary_focal_crossentropy,
-            reduction,
-            name,
-            dtype,
-            apply_class_balancing=apply_class_balancing,
-            alpha=alpha,
-            gamma=gamma,
-            from_logits=from_logits,
-            label_smoothing=label_smoothing,
-            axis=axis,
-        )
-
-
-class CategoricalCrossentropy(_BuiltinLoss):
-    """Crossentropy for one-hot labels (see `categorical_crossentropy` for the arguments)."""
-
-    _config_keys = ("from_logits", "label_smoothing", "axis")
-
-    def __init__(
-        self,
-        from_logits=False,
-        label_smoothing=0.0,
-        axis=-1,
-        reduction=_DEFAULT,
-        name="categorical_crossentropy",
-        dtype=None,
-    ):
-        super().__init__(
-            categorical_crossentropy,
-            reduction,
-            name,
-            dtype,
-            from_logits=from_logits,
-            label_smoothing=label_smoothing,
-            axis=axis,
-        )
-
-
-class CategoricalFocalCrossentropy(_BuiltinLoss):
-    """Alpha-balanced focal crossentropy for one-hot labels (see `categorical_focal_crossentropy`)."""
-
-    _config_keys = ("from_logits", "label_smoothing", "axis", "alpha", "gamma")
-
-    def __init__(
-        self,
-        alpha=0.25,
-        gamma=2.0,
-        from_logits=False,
-        label_smoothing=0.0,
-        axis=-1,
-        reduction=_DEFAULT,
-        name="categorical_focal_crossentropy",
-        dtype=None,
-    ):
-        super().__init__(
-            categorical_focal_crossentropy,
-            reduction,
-            name,
-            dtype,
-            alpha=alpha,
-            gamma=gamma,
-            from_logits=from_logits,
-            label_smoothing=label_smoothing,
-            axis=axis,
-        )
-
-
-class SparseCategoricalCrossentropy(_BuiltinLoss):
-    """Crossentropy for integer labels (see `sparse_categorical_crossentropy`; as in Keras, `axis`
-    is not part of the config)."""
-
-    _config_keys = ("from_logits", "ignore_class")
-
-    def __init__(
-        self,
-        from_logits=False,
-        ignore_class=None,
-        reduction=_DEFAULT,
-        axis=-1,
-        name="sparse_categorical_crossentropy",
-        dtype=None,
-    ):
-        super().__init__(
-            sparse_categorical_crossentropy,
-            reduction,
-            name,
-            dtype,
-            from_logits=from_logits,
-            ignore_class=ignore_class,
-            axis=axis,
-        )
-
-
-class CategoricalGeneralizedCrossEntropy(_BuiltinLoss):
-    """Generalized crossentropy `(1 - p ** q) / q` for integer labels, robust to label noise.
-
-    Args:
-        q: In `(0, 1)`; near 0 it behaves like crossentropy, near 1 like mean absolute error.
-    """
-
-    _config_keys = ("q",)
-
-    def __init__(self, q=0.5, reduction=_DEFAULT, name="categorical_generalized_cross_entropy", dtype=None):
-        if not 0 < q < 1:
-            raise ValueError("q must be in the interval (0, 1)")
-        super().__init__(categorical_generalized_cross_entropy, reduction, name, dtype, q=q)
-
-
-# -- structured outputs ----------------------------------------------------------------------
-
-
-class CTC(_BuiltinLoss):
-    """Connectionist Temporal Classification loss (see `ctc`)."""
-
-    def __init__(self, reduction=_DEFAULT, name="ctc", dtype=None):
-        super().__init__(ctc, reduction, name, dtype)
-
-
-class Dice(_BuiltinLoss):
-    """Dice loss over the axes `axis` (all axes when `None`)."""
-
-    _config_keys = ("axis",)
-
-    def __init__(self, reduction=_DEFAULT, name="dice", axis=None, dtype=None):
-        super().__init__(dice, reduction, name, dtype, axis=axis)
-
-
-class Tversky(_BuiltinLoss):
-    """Tversky loss: false positives weighted by `alpha`, false negatives by `beta`."""
-
-    _config_keys = ("alpha", "beta", "axis")
-
-    def __init__(self, alpha=0.5, beta=0.5, reduction=_DEFAULT, name="tversky", axis=None, dtype=None):
-        super().__init__(tversky, reduction, name, dtype, alpha=alpha, beta=beta, axis=axis)
-
-
-class Circle(_BuiltinLoss):
-    """Circle loss over L2-normalised embeddings and integer labels (see `circle`)."""
-
-    _config_keys = ("gamma", "margin", "remove_diagonal")
-
-    def __init__(
-        self, gamma=80.0, margin=0.4, remove_diagonal=True, reduction=_DEFAULT, name="circle", dtype=None
-    ):
-        super().__init__(
-            circle, reduction, name, dtype, gamma=gamma, margin=margin, remove_diagonal=remove_diagonal
-        )
-
-
-__all__ = [
-    "CTC",
-    "BinaryCrossentropy",
-    "BinaryFocalCrossentropy",
-    "CategoricalCrossentropy",
-    "CategoricalFocalCrossentropy",
-    "CategoricalGeneralizedCrossEntropy",
-    "CategoricalHinge",
-    "Circle",
-    "CosineSimilarity",
-    "Dice",
-    "Hinge",
-    "Huber",
-    "KLDivergence",
-    "LogCosh",
-    "LossFunctionWrapper",
-    "MeanAbsoluteError",
-    "MeanAbsolutePercentageError",
-    "MeanSquaredError",
-    "MeanSquaredLogarithmicError",
-    "Poisson",
-    "SparseCategoricalCrossentropy",
-    "SquaredHinge",
-    "Tversky",
-    "binary_crossentropy",
-    "binary_focal_crossentropy",
-    "categorical_crossentropy",
-    "categorical_focal_crossentropy",
-    "categorical_generalized_cross_entropy",
-    "categorical_hinge",
-    "circle",
-    "ctc",
-    "cosine_similarity",
-    "dice",
-    "hinge",
-    "huber",
-    "kl_divergence",
-    "log_cosh",
-    "mean_absolute_error",
-    "mean_absolute_percentage_error",
-    "mean_squared_error",
-    "mean_squared_logarithmic_error",
-    "poisson",
-    "sparse_categorical_crossentropy",
-    "squared_hinge",
-    "tversky",
-]
+# The built-in classes live in `regression_losses`, `probabilistic_losses` and
+# `structured_losses` (which subclass `_BuiltinLoss` from here); they stay importable from
+# this module, resolved on first access so that the modules do not import each other in a cycle.
+_CLASS_HOMES = {
+    "CategoricalHinge": "regression_losses",
+    "CosineSimilarity": "regression_losses",
+    "Hinge": "regression_losses",
+    "Huber": "regression_losses",
+    "LogCosh": "regression_losses",
+    "MeanAbsoluteError": "regression_losses",
+    "MeanAbsolutePercentageError": "regression_losses",
+    "MeanSquaredError": "regression_losses",
+    "MeanSquaredLogarithmicError": "regression_losses",
+    "SquaredHinge": "regression_losses",
+    "BinaryCrossentropy": "probabilistic_losses",
+    "BinaryFocalCrossentropy": "probabilistic_losses",
+    "CategoricalCrossentropy": "probabilistic_losses",
+    "CategoricalFocalCrossentropy": "probabilistic_losses",
+    "CategoricalGeneralizedCrossEntropy": "probabilistic_losses",
+    "KLDivergence": "probabilistic_losses",
+    "Poisson": "probabilistic_losses",
+    "SparseCategoricalCrossentropy": "probabilistic_losses",
+    "CTC": "structured_losses",
+    "Circle": "structured_losses",
+    "Dice": "structured_losses",
+    "Tversky": "structured_losses",
+}
+
+
+def __getattr__(name):
+    home = _CLASS_HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"kerasbridge.losses.{home}"), name)
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_CLASS_HOMES))
+
+
+__all__ = sorted(
+    [
+        "LossFunctionWrapper",
+        "binary_crossentropy",
+        "binary_focal_crossentropy",
+        "categorical_crossentropy",
+        "categorical_focal_crossentropy",
+        "categorical_generalized_cross_entropy",
+        "categorical_hinge",
+        "circle",
+        "ctc",
+        "cosine_similarity",
+        "dice",
+        "hinge",
+        "huber",
+        "kl_divergence",
+        "log_cosh",
+        "mean_absolute_error",
+        "mean_absolute_percentage_error",
+        "mean_squared_error",
+        "mean_squared_logarithmic_error",
+        "poisson",
+        "sparse_categorical_crossentropy",
+        "squared_hinge",
+        "tversky",
+    ]
+    + list(_CLASS_HOMES)
+)

@@ -1,4 +1,8 @@
-"""Numpy ops that rearrange tensors: reshapes, transposes, joins, splits, indexing, padding."""
+"""Numpy ops that rearrange tensors: reshapes, transposes, flips, rolls, repeats.
+
+Joining and splitting (`numpy_join`), indexing (`numpy_indexing`) and padding (`numpy_pad`)
+live in their own modules and are re-exported here, so every op keeps this import path.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +13,34 @@ import re
 import torch
 
 from kerasbridge.ops import _utils
-from kerasbridge.ops._utils import (
-    canonical_axis,
-    get_device,
-    result_type,
-    tensor,
-    to_dtype,
+from kerasbridge.ops._utils import canonical_axis, get_device, tensor
+from kerasbridge.ops.numpy_indexing import (  # noqa: F401  (re-exported)
+    _unwrap_key,
+    get_item,
+    nonzero,
+    select,
+    take,
+    take_along_axis,
+    unravel_index,
+    where,
 )
+from kerasbridge.ops.numpy_join import (  # noqa: F401  (re-exported)
+    _directional_split,
+    _split_sizes,
+    append,
+    array_split,
+    concatenate,
+    dsplit,
+    dstack,
+    hsplit,
+    hstack,
+    meshgrid,
+    split,
+    stack,
+    vsplit,
+    vstack,
+)
+from kerasbridge.ops.numpy_pad import _pad_index, _pad_widths, pad  # noqa: F401  (re-exported)
 from kerasbridge.ops.operation import symbolic_op
 
 # -- shape manipulation -------------------------------------------------------------------
@@ -173,289 +198,6 @@ def rot90(array, k=1, axes=(0, 1)):
 def roll(x, shift, axis=None):
     """Roll tensor elements along a given axis (of the flattened tensor by default)."""
     return torch.roll(tensor(x), shift, dims=axis)
-
-
-# -- joining and splitting ----------------------------------------------------------------
-
-
-@symbolic_op
-def concatenate(xs, axis=0):
-    """Join a sequence of tensors along an existing axis."""
-    return torch.cat([tensor(x) for x in xs], dim=axis)
-
-
-@symbolic_op
-def stack(x, axis=0):
-    """Join a sequence of tensors along a new axis."""
-    return torch.stack([tensor(e) for e in x], dim=axis)
-
-
-@symbolic_op
-def hstack(xs):
-    """Stack tensors horizontally (column-wise)."""
-    return torch.hstack([tensor(x) for x in xs])
-
-
-@symbolic_op
-def vstack(xs):
-    """Stack tensors vertically (row-wise)."""
-    return torch.vstack([tensor(x) for x in xs])
-
-
-@symbolic_op
-def dstack(xs):
-    """Stack tensors depth-wise (along the third axis)."""
-    return torch.dstack([tensor(x) for x in xs])
-
-
-@symbolic_op
-def append(x1, x2, axis=None):
-    """Append `x2` to the end of `x1` (both flattened when `axis` is None)."""
-    x1, x2 = tensor(x1), tensor(x2)
-    if axis is None:
-        return torch.cat((x1.flatten(), x2.flatten()))
-    return torch.cat((x1, x2), dim=axis)
-
-
-def _split_sizes(indices, dim):
-    indices = [int(i) for i in (indices.tolist() if isinstance(indices, torch.Tensor) else indices)]
-    bounds = [0] + [builtins.min(builtins.max(i if i >= 0 else i + dim, 0), dim) for i in indices] + [dim]
-    return [builtins.max(b - a, 0) for a, b in zip(bounds[:-1], bounds[1:])]
-
-
-@symbolic_op
-def split(x, indices_or_sections, axis=0):
-    """Split a tensor into equal sections or at the given indices along `axis`.
-
-    Args:
-        x: Input tensor.
-        indices_or_sections: The number of equal sections, or the split indices.
-        axis: The axis to split along.
-
-    Returns:
-        A list of tensors.
-    """
-    x = tensor(x)
-    dim = x.shape[axis]
-    if isinstance(indices_or_sections, int):
-        if dim % indices_or_sections != 0:
-            raise ValueError(
-                f"Received indices_or_sections={indices_or_sections} (interpreted as a number of "
-                f"sections) and axis={axis}, but input dimension x.shape[{axis}]={dim} is not "
-                f"divisible by {indices_or_sections}. Full input shape: x.shape={tuple(x.shape)}"
-            )
-        if dim == 0:
-            return [x.clone() for _ in range(indices_or_sections)]
-        return list(torch.split(x, dim // indices_or_sections, dim=axis))
-    return list(torch.split(x, _split_sizes(indices_or_sections, dim), dim=axis))
-
-
-@symbolic_op
-def array_split(x, indices_or_sections, axis=0):
-    """Split a tensor into `indices_or_sections` nearly equal sub-tensors."""
-    if not isinstance(indices_or_sections, int):
-        raise TypeError(
-            f"Argument `indices_or_sections` must be of type `int`. Received: indices_or_sections={indices_or_sections}"
-        )
-    if indices_or_sections <= 0:
-        raise ValueError(
-            f"Argument `indices_or_sections` must be a positive integer. Received: indices_or_sections={indices_or_sections}"
-        )
-    return list(torch.tensor_split(tensor(x), indices_or_sections, dim=axis))
-
-
-def _directional_split(torch_fn, name):
-    def fn(x, indices_or_sections):
-        if not isinstance(indices_or_sections, int):
-            indices_or_sections = [int(i) for i in indices_or_sections]
-        return list(torch_fn(tensor(x), indices_or_sections))
-
-    fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = f"Split a tensor into multiple sub-tensors ({name[0]}-wise); returns a list."
-    return symbolic_op(fn)
-
-
-hsplit = _directional_split(torch.hsplit, "hsplit")
-vsplit = _directional_split(torch.vsplit, "vsplit")
-dsplit = _directional_split(torch.dsplit, "dsplit")
-
-
-@symbolic_op
-def meshgrid(*x, indexing="xy"):
-    """Coordinate matrices from coordinate vectors (`indexing` is `"xy"` or `"ij"`)."""
-    return torch.meshgrid([tensor(v) for v in x], indexing=indexing)
-
-
-# -- indexing -----------------------------------------------------------------------------
-
-
-def _unwrap_key(key):
-    if isinstance(key, tuple):
-        return tuple(_unwrap_key(k) for k in key)
-    if hasattr(key, "_keras_variable_value"):
-        return key._keras_variable_value()
-    if isinstance(key, list) or (hasattr(key, "__array__") and not isinstance(key, torch.Tensor)):
-        return tensor(key)
-    return key
-
-
-@symbolic_op
-def get_item(x, key):
-    """Return `x[key]` (ints, slices, `None`, `Ellipsis`, boolean or integer tensors)."""
-    return tensor(x)[_unwrap_key(key)]
-
-
-@symbolic_op
-def take(x, indices, axis=None):
-    """Take elements from a tensor along an axis (from the flattened tensor by default).
-
-    Args:
-        x: Source tensor.
-        indices: The indices of the values to extract (negative indices count from the end).
-        axis: The axis over which to select values.
-
-    Returns:
-        The corresponding tensor of values.
-    """
-    x = tensor(x)
-    indices = tensor(indices).to(device=x.device, dtype=torch.int64)
-    if axis is None:
-        x = x.reshape(-1)
-        axis = 0
-    axis = canonical_axis(axis, x.ndim)
-    dim = x.shape[axis]
-    indices = torch.where(indices < 0, indices + dim, indices)
-    out = torch.index_select(x, axis, indices.reshape(-1))
-    return out.reshape(x.shape[:axis] + indices.shape + x.shape[axis + 1 :])
-
-
-@symbolic_op
-def take_along_axis(x, indices, axis=None):
-    """Select values from `x` at the 1-D `indices` along `axis` (of the flattened `x` if None)."""
-    x = tensor(x)
-    indices = tensor(indices).to(device=x.device, dtype=torch.int64)
-    dim = x.numel() if axis is None else x.shape[axis]
-    indices = torch.where(indices < 0, indices + dim, indices)
-    return torch.take_along_dim(x, indices, dim=axis)
-
-
-@symbolic_op
-def where(condition, x1=None, x2=None):
-    """Return elements from `x1` where `condition` holds, from `x2` elsewhere.
-
-    With only `condition`, return the indices of its non-zero elements, stacked.
-    """
-    if (x1 is None) != (x2 is None):
-        raise ValueError("`x1` and `x2` either both should be `None` or both should have non-None value.")
-    condition = tensor(condition, "bool")
-    if x1 is None:
-        return torch.stack(torch.where(condition), dim=0)
-    return torch.where(condition, tensor(x1), tensor(x2))
-
-
-@symbolic_op
-def select(condlist, choicelist, default=0):
-    """Return elements from `choicelist` where the matching `condlist` entry is first true."""
-    if not isinstance(condlist, (list, tuple)) or not isinstance(choicelist, (list, tuple)):
-        raise ValueError(
-            "condlist and choicelist must be lists. Received: "
-            f"type(condlist) = {type(condlist)}, type(choicelist) = {type(choicelist)}"
-        )
-    if not condlist or not choicelist:
-        raise ValueError(
-            f"condlist and choicelist must not be empty. Received: condlist = {condlist}, choicelist = {choicelist}"
-        )
-    out = tensor(default)
-    for cond, value in reversed(list(zip(condlist, choicelist))):
-        out = torch.where(tensor(cond), tensor(value), out)
-    return out
-
-
-@symbolic_op
-def nonzero(x):
-    """Return the indices of the non-zero elements, as an int32 tensor of shape `(ndim, N)`."""
-    return torch.nonzero(tensor(x)).T.to(torch.int32)
-
-
-@symbolic_op
-def unravel_index(indices, shape):
-    """Convert flat indices into a tuple of coordinate tensors for `shape`."""
-    indices = tensor(indices)
-    dtype = result_type(indices.dtype)
-    return tuple(to_dtype(i, dtype) for i in torch.unravel_index(indices, tuple(shape)))
-
-
-# -- padding ------------------------------------------------------------------------------
-
-
-def _pad_widths(pad_width, ndim):
-    if isinstance(pad_width, int):
-        widths = [(pad_width, pad_width)]
-    elif isinstance(pad_width[0], int):
-        widths = [tuple(pad_width)]
-    else:
-        widths = [tuple(pw) if len(pw) == 2 else (pw[0], pw[0]) for pw in pad_width]
-    widths = [(w[0], w[0]) if len(w) == 1 else (int(w[0]), int(w[1])) for w in widths]
-    if len(widths) == 1:
-        widths = widths * ndim
-    if len(widths) != ndim:
-        raise ValueError(
-            f"`pad_width` must have the same length as `x.shape`. Received: pad_width={pad_width} "
-            f"(of length {len(widths)}) and x.shape with {ndim} dims"
-        )
-    return widths
-
-
-def _pad_index(n, before, after, mode, device):
-    i = torch.arange(-before, n + after, device=device)
-    if mode == "edge":
-        return i.clamp(0, n - 1)
-    if mode == "wrap":
-        return i % n
-    if mode == "reflect":
-        if n == 1:
-            return torch.zeros_like(i)
-        period = 2 * (n - 1)
-        i = i % period
-        return torch.where(i >= n, period - i, i)
-    period = 2 * n  # symmetric
-    i = i % period
-    return torch.where(i >= n, period - 1 - i, i)
-
-
-@symbolic_op
-def pad(x, pad_width, mode="constant", constant_values=None):
-    """Pad a tensor.
-
-    Args:
-        x: Tensor to pad.
-        pad_width: `((before_1, after_1), ..., (before_N, after_N))`, or one pair for every axis.
-        mode: `"constant"`, `"edge"`, `"reflect"`, `"symmetric"` or `"wrap"`.
-        constant_values: The fill value when `mode="constant"`.
-
-    Returns:
-        Padded tensor.
-    """
-    if constant_values is not None and mode != "constant":
-        raise ValueError(
-            f"Argument `constant_values` can only be provided when `mode == 'constant'`. Received: mode={mode}"
-        )
-    x = tensor(x)
-    widths = _pad_widths(pad_width, x.ndim)
-    if mode == "constant":
-        flat = []
-        for before, after in reversed(widths):
-            flat += [before, after]
-        value = 0 if constant_values is None else constant_values
-        if isinstance(value, torch.Tensor):
-            value = value.item()
-        return torch.nn.functional.pad(x, flat, mode="constant", value=value)
-    if mode not in ("edge", "reflect", "symmetric", "wrap"):
-        raise ValueError(f"Unsupported padding mode: {mode}")
-    for axis, (before, after) in enumerate(widths):
-        if before or after:
-            x = torch.index_select(x, axis, _pad_index(x.shape[axis], before, after, mode, x.device))
-    return x
 
 
 def _pattern_groups(side: str):

@@ -30,6 +30,7 @@ from kerasbridge.optimizers.gradient_transforms import (  # noqa: F401  (re-expo
     clip_by_global_norm,
     global_norm,
 )
+from kerasbridge.optimizers.optimizer_config import OptimizerConfigMixin
 from kerasbridge.optimizers.optimizer_utils import (  # noqa: F401  (re-exported)
     _group_indices,
     _HostValue,
@@ -43,7 +44,7 @@ from kerasbridge.optimizers.schedules.learning_rate_schedule import LearningRate
 __all__ = ["BaseOptimizer", "Optimizer"]
 
 
-class BaseOptimizer(OptimizerVariablesMixin, GradientTransformsMixin, EmaMixin):
+class BaseOptimizer(OptimizerVariablesMixin, GradientTransformsMixin, EmaMixin, OptimizerConfigMixin):
     """Base class of optimizers.
 
     A custom optimizer overrides `build(variables)` (creating its slots with
@@ -358,50 +359,6 @@ class BaseOptimizer(OptimizerVariablesMixin, GradientTransformsMixin, EmaMixin):
             self._parallel_update_step(
                 [grads[i] for i in indices], [trainable_variables[i] for i in indices], learning_rate
             )
-
-    # -- config ---------------------------------------------------------------------------
-    def _obj_type(self):
-        return "Optimizer"
-
-    def get_config(self):
-        """The optimizer's constructor arguments, as Keras writes them."""
-        from kerasbridge.saving import serialization_lib
-
-        if isinstance(self._learning_rate, LearningRateSchedule):
-            learning_rate = serialization_lib.serialize_keras_object(self._learning_rate)
-        elif isinstance(self._learning_rate, Variable):
-            learning_rate = float(self._learning_rate.numpy())
-        elif isinstance(self._learning_rate, torch.Tensor):
-            learning_rate = float(self._learning_rate)
-        elif callable(self._learning_rate):
-            learning_rate = serialization_lib.serialize_keras_object(self._learning_rate)
-        else:
-            learning_rate = 0.5
-        return {
-            "name": self.name,
-            "learning_rate": learning_rate,
-            "weight_decay": self.weight_decay,
-            "clipnorm": self.clipnorm,
-            "global_clipnorm": self.global_clipnorm,
-            "clipvalue": self.clipvalue,
-            "use_ema": self.use_ema,
-            "ema_momentum": self.ema_momentum,
-            "ema_overwrite_frequency": self.ema_overwrite_frequency,
-            "loss_scale_factor": self.loss_scale_factor,
-            "gradient_accumulation_steps": self.gradient_accumulation_steps,
-        }
-
-    @classmethod
-    def from_config(cls, config, custom_objects=None):
-        """Create an optimizer from `get_config()`'s output."""
-        from kerasbridge.saving import serialization_lib
-
-        if isinstance(config.get("learning_rate"), dict):
-            config = dict(config)
-            config["learning_rate"] = serialization_lib.deserialize_keras_object(
-                config["learning_rate"], custom_objects=custom_objects
-            )
-        return cls(**config)
 
 
 class Optimizer(BaseOptimizer):

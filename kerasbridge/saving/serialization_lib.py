@@ -9,7 +9,6 @@ by Keras load in kerasbridge and the reverse.
 from __future__ import annotations
 
 import inspect
-import threading
 import types
 import warnings
 
@@ -18,6 +17,13 @@ import torch
 
 from kerasbridge.backend import convert_to_numpy, convert_to_tensor, standardize_dtype
 from kerasbridge.saving import keras_api_names, object_registration
+from kerasbridge.saving.class_lookup import BUILTIN_MODULES, _retrieve_class_or_fn  # noqa: F401
+from kerasbridge.saving.object_sharing import (  # noqa: F401 - part of this module's API in Keras too
+    ObjectSharingScope,
+    get_shared_object,
+    record_object_after_deserialization,
+    record_object_after_serialization,
+)
 from kerasbridge.saving.safe_mode import (
     SafeModeScope,
     enable_unsafe_deserialization,
@@ -28,17 +34,6 @@ from kerasbridge.saving.safe_mode import (
 
 PLAIN_TYPES = (str, int, float, bool)
 
-# Namespaces searched for a built-in function saved by bare name (`"relu"`).
-BUILTIN_MODULES = (
-    "activations",
-    "losses",
-    "metrics",
-    "initializers",
-    "regularizers",
-    "constraints",
-    "optimizers",
-)
-
 __all__ = [
     "ObjectSharingScope",
     "SafeModeScope",
@@ -47,50 +42,6 @@ __all__ = [
     "in_safe_mode",
     "serialize_keras_object",
 ]
-
-_sharing = threading.local()
-
-
-class ObjectSharingScope:
-    """Detect objects serialized twice (and reuse them on deserialization) inside the scope."""
-
-    def __enter__(self):
-        _sharing.id_to_obj = {}
-        _sharing.id_to_config = {}
-        return self
-
-    def __exit__(self, *args, **kwargs):
-        _sharing.id_to_obj = None
-        _sharing.id_to_config = None
-
-
-def get_shared_object(obj_id):
-    """Return the object deserialized earlier under `obj_id` in the active sharing scope."""
-    id_to_obj = getattr(_sharing, "id_to_obj", None)
-    return None if id_to_obj is None else id_to_obj.get(obj_id)
-
-
-def record_object_after_serialization(obj, config):
-    """Note a serialized object; mark both configs with `shared_object_id` when seen again."""
-    if config["module"] == "__main__":
-        config["module"] = None
-    id_to_config = getattr(_sharing, "id_to_config", None)
-    if id_to_config is None:
-        return
-    obj_id = int(id(obj))
-    if obj_id not in id_to_config:
-        id_to_config[obj_id] = config
-    else:
-        config["shared_object_id"] = obj_id
-        id_to_config[obj_id]["shared_object_id"] = obj_id
-
-
-def record_object_after_deserialization(obj, obj_id):
-    """Remember a deserialized shared object for later configs naming the same id."""
-    id_to_obj = getattr(_sharing, "id_to_obj", None)
-    if id_to_obj is not None:
-        id_to_obj[obj_id] = obj
-
 
 def _is_keras_tensor(obj) -> bool:
     cls = type(obj)
@@ -405,45 +356,3 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=True, **kwar
     if "shared_object_id" in config:
         record_object_after_deserialization(instance, config["shared_object_id"])
     return instance
-
-
-def _assert_no_registered_name_for_builtin(full_config, name, resolved_name):
-    explicit = full_config.get("registered_name")
-    if not explicit or explicit in (name, full_config.get("class_name")):
-        return
-    raise ValueError(
-        f"`registered_name={explicit!r}` was provided in the config, but '{resolved_name}' resolved "
-        "to a Keras built-in and does not use registered names. Remove the `registered_name` field "
-        f"from the config. Full object config: {full_config}"
-    )
-
-
-def _retrieve_class_or_fn(name, registered_name, module, obj_type, full_config, custom_objects=None):
-    lookup = name if obj_type == "function" else registered_name
-    custom_obj = object_registration.get_registered_object(lookup, custom_objects=custom_objects)
-    if custom_obj is not None:
-        return custom_obj
-    if module:
-        if module == "keras" or module.startswith("keras."):
-            obj = keras_api_names.resolve_keras_name(module, name, obj_type)
-            if obj is not None:
-                if not module.startswith("keras.src."):
-                    _assert_no_registered_name_for_builtin(full_config, name, f"{module}.{name}")
-                return obj
-        if obj_type == "function" and module == "builtins":
-            for namespace in BUILTIN_MODULES:
-                obj = keras_api_names.resolve_keras_name(f"keras.{namespace}", name, "function")
-                if obj is not None:
-                    _assert_no_registered_name_for_builtin(full_config, name, f"keras.{namespace}.{name}")
-                    return obj
-            # Keras <= 3.6 saved registered functions by bare name instead of "package>name".
-            if ">" not in name:
-                for custom_name, custom_object in (custom_objects or {}).items():
-                    if custom_name.endswith(f">{name}"):
-                        return custom_object
-    raise TypeError(
-        f"Could not locate {obj_type} '{name}'. Make sure custom classes and functions are decorated "
-        "with `@keras.saving.register_keras_serializable()`. If they are already decorated, make sure "
-        "they are all imported so that the decorator is run before trying to load them. Full object "
-        f"config: {full_config}"
-    )
