@@ -34,9 +34,12 @@ def epsilon() -> float:
 
 
 def set_epsilon(value: float) -> None:
-    """Set the fuzz factor used in numeric expressions."""
+    """Set the fuzz factor used in numeric expressions.
+
+    The value is stored as given, without conversion or validation, as Keras does.
+    """
     global _EPSILON
-    _EPSILON = float(value)
+    _EPSILON = value
 
 
 def image_data_format() -> str:

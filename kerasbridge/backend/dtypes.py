@@ -27,15 +27,8 @@ TORCH_DTYPES: dict[str, torch.dtype] = {
     "complex128": torch.complex128,
 }
 _FROM_TORCH = {v: k for k, v in TORCH_DTYPES.items()}
-_ALIASES = {
-    "float": "float32",
-    "double": "float64",
-    "half": "float16",
-    "int": "int32",
-    "uint": "uint32",
-    "bool_": "bool",
-    "boolean": "bool",
-}
+# The only string alias Keras accepts: "float", "double", "half", ... raise, as in Keras.
+_ALIASES = {"int": "int32"}
 # Symbolic-only dtype of string inputs (`keras.Input(shape=(), dtype="string")`): torch has no
 # string tensors, so eager string data stays a numpy array of `str` (or a list of `str`).
 STRING_DTYPE = "string"

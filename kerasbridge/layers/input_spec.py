@@ -59,7 +59,7 @@ class InputSpec:
 
     def get_config(self) -> dict:
         return {"dtype": self.dtype, "shape": self.shape, "ndim": self.ndim, "max_ndim": self.max_ndim,
-                "min_ndim": self.min_ndim, "axes": self.axes}
+                "min_ndim": self.min_ndim, "axes": self.axes, "optional": self.optional}
 
     @classmethod
     def from_config(cls, config: dict) -> InputSpec:

@@ -97,6 +97,7 @@ class Functional(FunctionalConfigMixin, Model):
         # String inputs (dtype "string") have no torch dtype: their data stays a numpy array of str.
         self.__dict__["_input_dtypes"] = [None if x.dtype == "string" else to_torch_dtype(x.dtype) for x in self._inputs]
         self.built = True
+        self._build_shapes_dict = {"input_shape": None}  # Keras's Functional runs `build(None)`: same build_config
         if not trainable:
             self.trainable = False
 

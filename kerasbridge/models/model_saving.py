@@ -27,6 +27,24 @@ def _map_shapes(fn, shapes, is_shape):
 class ModelSavingMixin:
     """Keras's saving API on `Model`, writing and reading Keras 3's file formats."""
 
+    def to_json(self, **kwargs) -> str:
+        """The model's configuration as a JSON string (Keras's serialized form, no weights).
+
+        `keras.models.model_from_json(json_string, custom_objects={...})` rebuilds the model,
+        in kerasbridge or in Keras 3.
+
+        Args:
+            **kwargs: Passed on to `json.dumps()` (e.g. `indent`, `sort_keys`).
+
+        Returns:
+            A JSON string.
+        """
+        import json
+
+        from kerasbridge.saving.serialization_lib import serialize_keras_object
+
+        return json.dumps(serialize_keras_object(self), **kwargs)
+
     def save(self, filepath, overwrite: bool = True, zipped=None, **kwargs) -> None:
         """Save the model (config, compile state and variables) to a `.keras` archive.
 

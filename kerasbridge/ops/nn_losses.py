@@ -11,6 +11,7 @@ import torch.nn.functional as F
 
 from kerasbridge.backend import config as _config
 from kerasbridge.ops._utils import result_type, tensor, to_dtype
+from kerasbridge.ops.ctc_beam_search import ctc_beam_search_decode
 from kerasbridge.ops.operation import symbolic_op
 
 
@@ -150,25 +151,29 @@ def psnr(x1, x2, max_val):
 @symbolic_op
 def ctc_decode(inputs, sequence_lengths, strategy="greedy", beam_width=100, top_paths=1, merge_repeated=True,
                mask_index=0):
-    """Decode the output of a CTC model (greedy decoding).
+    """Decode the output of a CTC model, greedily or by beam search.
 
     Args:
         inputs: Scores, shape `(batch, max_time, num_classes)`.
         sequence_lengths: Length of each sequence, shape `(batch,)`.
-        strategy: `"greedy"` (`"beam_search"` is not implemented).
+        strategy: `"greedy"` or `"beam_search"`.
         beam_width: Beam width for beam search.
         top_paths: Number of paths to return for beam search.
-        merge_repeated: Whether to merge repeated labels.
-        mask_index: The index of the blank label.
+        merge_repeated: Whether to merge repeated labels (greedy decoding; beam search
+            always merges them).
+        mask_index: The index of the blank label (`None`: the last class).
 
     Returns:
-        A pair `(decoded, scores)`: decoded labels of shape `(1, batch, max_time)`, padded
-        with -1, and the negative sum of the best scores, shape `(batch, 1)`.
+        A pair `(decoded, scores)`. Greedy: labels of shape `(1, batch, max_time)` padded
+        with -1, and the negative sum of the best scores, shape `(batch, 1)`. Beam search:
+        labels of shape `(top_paths, batch, max_time)` padded with -1, and the
+        log-probabilities of those paths, shape `(batch, top_paths)`.
     """
     inputs = tensor(inputs)
     inputs = to_dtype(inputs, result_type(inputs.dtype, "float32"))
     if strategy == "beam_search":
-        raise NotImplementedError("ctc_decode with strategy='beam_search' is not implemented in kerasbridge.")
+        return ctc_beam_search_decode(inputs, tensor(sequence_lengths, "int32"), beam_width=beam_width,
+                                      top_paths=top_paths, mask_index=mask_index)
     if strategy != "greedy":
         raise ValueError(f"Invalid strategy {strategy}. Supported values are 'greedy' and 'beam_search'.")
     lengths = tensor(sequence_lengths, "int32").to(inputs.device)

@@ -7,6 +7,7 @@ import torch.nn.functional as F
 
 from kerasbridge import activations, constraints, initializers, regularizers
 from kerasbridge.backend.config import standardize_data_format
+from kerasbridge.layers.convolutional.conv_lora import ConvLoraMixin
 from kerasbridge.layers.input_spec import InputSpec
 from kerasbridge.layers.layer import Layer
 from kerasbridge.ops.nn_conv import conv
@@ -58,7 +59,7 @@ def standardize_padding(value, allow_causal=False):
     return padding
 
 
-class BaseConv(Layer):
+class BaseConv(ConvLoraMixin, Layer):
     """Abstract N-D convolution: `outputs = activation(conv(inputs, kernel) + bias)`.
 
     Args:
@@ -71,6 +72,10 @@ class BaseConv(Layer):
         dilation_rate: Int or tuple of `rank` ints.
         groups: Number of groups the input channels are split into.
         activation, use_bias, *_initializer, *_regularizer, *_constraint: as in `Dense`.
+        lora_rank: If set, enables LoRA with this rank when the layer is built: the kernel is
+            frozen and a trainable low-rank delta `lora_kernel_a @ lora_kernel_b` is learned on
+            top of it.
+        lora_alpha: Scale of the LoRA delta (`lora_alpha / lora_rank`); defaults to `lora_rank`.
 
     The kernel has Keras's layout `kernel_size + (input_channels // groups, filters)`.
     """
@@ -80,8 +85,6 @@ class BaseConv(Layer):
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None, lora_rank=None,
                  lora_alpha=None, **kwargs):
-        if lora_rank:
-            raise NotImplementedError("LoRA on convolution layers is not supported by kerasbridge.")
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         self.rank = rank
         self.filters = filters
@@ -99,9 +102,7 @@ class BaseConv(Layer):
         self.bias_regularizer = regularizers.get(bias_regularizer)
         self.kernel_constraint = constraints.get(kernel_constraint)
         self.bias_constraint = constraints.get(bias_constraint)
-        self.lora_rank = None
-        self.lora_alpha = None
-        self.lora_enabled = False
+        self._init_lora(lora_rank, lora_alpha)
         self.input_spec = InputSpec(min_ndim=self.rank + 2)
         if self.filters is not None and self.filters <= 0:
             raise ValueError(
@@ -141,12 +142,17 @@ class BaseConv(Layer):
         )
         self.bias = add_bias_weight(self, self.filters)
         self.built = True
+        if self.lora_rank:
+            self.enable_lora(self.lora_rank, lora_alpha=self.lora_alpha)
 
     @property
     def kernel(self):
-        """The kernel `Variable`, of shape `kernel_size + (input_channels // groups, filters)`."""
+        """The kernel `Variable` of shape `kernel_size + (input_channels // groups, filters)`, or
+        with LoRA enabled the merged kernel tensor."""
         if not self.built:
             raise AttributeError("You must build the layer before accessing `kernel`.")
+        if self.lora_enabled:
+            return self._lora_merged_weight()
         return self._kernel
 
     def _prepare_inputs(self, inputs):
@@ -154,7 +160,7 @@ class BaseConv(Layer):
         return inputs, self.padding
 
     def call(self, inputs):
-        kernel = self._kernel.value
+        kernel = self._lora_merged_weight() if self.lora_enabled else self._kernel.value
         compute_dtype = self._torch_compute_dtype
         if kernel.dtype != compute_dtype and self.autocast:
             kernel = kernel.to(compute_dtype)
@@ -194,7 +200,7 @@ class BaseConv(Layer):
             "kernel_constraint": constraints.serialize(self.kernel_constraint),
             "bias_constraint": constraints.serialize(self.bias_constraint),
         }
-        return {**super().get_config(), **config}
+        return {**super().get_config(), **config, **self._lora_config()}
 
 
 def causal_pad(inputs, data_format, left):

@@ -6,8 +6,8 @@ import torch
 
 from kerasbridge import initializers
 from kerasbridge.backend.config import epsilon
+from kerasbridge.layers.core.wrapper import Wrapper
 from kerasbridge.layers.input_spec import InputSpec
-from kerasbridge.layers.layer import Layer
 
 
 def _unit_norm(x):
@@ -16,7 +16,7 @@ def _unit_norm(x):
     return x * torch.clamp(inverse_norm, max=1.0 / epsilon())
 
 
-class SpectralNormalization(Layer):
+class SpectralNormalization(Wrapper):
     """Wraps a layer and constrains the spectral norm of its kernel to 1 while training.
 
     On each call with `training=True`, a few steps of power iteration estimate the largest
@@ -42,13 +42,7 @@ class SpectralNormalization(Layer):
     """
 
     def __init__(self, layer, power_iterations=1, **kwargs):
-        if not isinstance(layer, Layer):
-            raise ValueError(
-                f"Layer {layer} supplied to Wrapper isn't a supported layer type. Please ensure wrapped layer "
-                "is a valid Keras layer."
-            )
-        super().__init__(**kwargs)
-        self.layer = layer
+        super().__init__(layer, **kwargs)
         if power_iterations <= 0:
             raise ValueError(
                 f"`power_iterations` should be greater than zero. Received: `power_iterations={power_iterations}`"
@@ -106,15 +100,4 @@ class SpectralNormalization(Layer):
         return self.layer.compute_output_shape(input_shape)
 
     def get_config(self) -> dict:
-        from kerasbridge.saving.serialization_lib import serialize_keras_object
-
-        config = {"layer": serialize_keras_object(self.layer), "power_iterations": self.power_iterations}
-        return {**super().get_config(), **config}
-
-    @classmethod
-    def from_config(cls, config, custom_objects=None):
-        from kerasbridge.saving.serialization_lib import deserialize_keras_object
-
-        config = dict(config)
-        layer = deserialize_keras_object(config.pop("layer"), custom_objects=custom_objects)
-        return cls(layer, **config)
+        return {**super().get_config(), "power_iterations": self.power_iterations}

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import torch
 
+from kerasbridge.layers.core.wrapper import Wrapper
 from kerasbridge.layers.layer import Layer
 
 
-class TimeDistributed(Layer):
+class TimeDistributed(Wrapper):
     """Applies the wrapped layer to each timestep (axis 1) of the input independently.
 
     As in Keras, the wrapped layer's `call` runs once per timestep on the slice
@@ -32,8 +33,7 @@ class TimeDistributed(Layer):
             raise ValueError(
                 f"Please initialize `TimeDistributed` layer with a `keras.layers.Layer` instance. Received: {layer}"
             )
-        super().__init__(**kwargs)
-        self.layer = layer
+        super().__init__(layer, **kwargs)
         self.supports_masking = True
 
     def _get_child_input_shape(self, input_shape):
@@ -81,11 +81,6 @@ class TimeDistributed(Layer):
                 kwargs["training"] = training
             outputs.append(self.layer.call(inputs[:, t], **kwargs))
         return torch.stack(outputs, dim=1)
-
-    def get_config(self) -> dict:
-        from kerasbridge.saving import serialization_lib
-
-        return {**super().get_config(), "layer": serialization_lib.serialize_keras_object(self.layer)}
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
