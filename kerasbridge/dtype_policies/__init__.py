@@ -1,6 +1,7 @@
-"""kerasbridge.dtype_policies: per-layer and global dtype policies."""
+"""kerasbridge.dtype_policies: per-layer and global dtype policies (float, mixed and quantized)."""
 
 from kerasbridge.dtype_policies.dtype_policy import (
+    QUANTIZATION_MODES,
     DTypePolicy,
     deserialize,
     dtype_policy,
@@ -8,7 +9,17 @@ from kerasbridge.dtype_policies.dtype_policy import (
     serialize,
     set_dtype_policy,
 )
+from kerasbridge.dtype_policies.dtype_policy_map import DTypePolicyMap
+from kerasbridge.dtype_policies.quantized_dtype_policy import (
+    Int4DTypePolicy,
+    QuantizedDTypePolicy,
+    QuantizedFloat8DTypePolicy,
+)
 
 FloatDTypePolicy = DTypePolicy
 
-__all__ = ["DTypePolicy", "FloatDTypePolicy", "deserialize", "dtype_policy", "get", "serialize", "set_dtype_policy"]
+__all__ = [
+    "QUANTIZATION_MODES", "DTypePolicy", "DTypePolicyMap", "FloatDTypePolicy", "Int4DTypePolicy",
+    "QuantizedDTypePolicy", "QuantizedFloat8DTypePolicy", "deserialize", "dtype_policy", "get", "serialize",
+    "set_dtype_policy",
+]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from kerasbridge.backend import config
 from kerasbridge.backend.dtypes import standardize_dtype
 
+QUANTIZATION_MODES = ("int8", "float8", "int4", "gptq", "awq")
 _MIXED = {"mixed_float16": "float16", "mixed_bfloat16": "bfloat16"}
 _global_policy: DTypePolicy | None = None
 
@@ -79,6 +80,10 @@ def get(identifier) -> DTypePolicy:
     if isinstance(identifier, dict):
         return deserialize(identifier)
     if isinstance(identifier, str):
+        if identifier.startswith(QUANTIZATION_MODES):
+            from kerasbridge.dtype_policies.quantized_dtype_policy import quantized_policy_from_name
+
+            return quantized_policy_from_name(identifier)
         return DTypePolicy(identifier)
     try:
         return DTypePolicy(standardize_dtype(identifier))
@@ -86,15 +91,38 @@ def get(identifier) -> DTypePolicy:
         raise ValueError(f"Cannot interpret `dtype` argument. Expected a string or an instance of DTypePolicy. Received: dtype={identifier}") from None
 
 
-def serialize(policy: DTypePolicy) -> dict:
-    """Keras's serialized form of a policy."""
-    return {"module": "keras", "class_name": "DTypePolicy", "config": policy.get_config(), "registered_name": None}
+def serialize(policy: DTypePolicy, follow_global: bool = False) -> dict:
+    """Keras's serialized form of a policy.
+
+    Args:
+        policy: The policy.
+        follow_global: Write the source/name as `None` (as Keras does inside a
+            `DTypePolicyMap` without default policy), so loading takes the global policy.
+    """
+    class_name = type(policy).__name__
+    if class_name == "DTypePolicy":
+        config = {"name": None if follow_global else policy.name}
+        return {"module": "keras", "class_name": "DTypePolicy", "config": config, "registered_name": None}
+    config = policy.get_config()
+    if follow_global and "source_name" in config:
+        config["source_name"] = None
+    return {"module": "keras.dtype_policies", "class_name": class_name, "config": config, "registered_name": None}
 
 
-def deserialize(config: dict) -> DTypePolicy:
-    """Rebuild a policy from `serialize`'s output."""
+def deserialize(config: dict, custom_objects=None) -> DTypePolicy:
+    """Rebuild a policy from `serialize`'s output (any Keras dtype policy class)."""
+    from kerasbridge import dtype_policies
+
+    class_name = config.get("class_name", "DTypePolicy")
     inner = config.get("config", config)
-    return DTypePolicy(inner.get("name"))
+    if class_name in ("DTypePolicy", "FloatDTypePolicy"):
+        return DTypePolicy(inner.get("name"))
+    cls = getattr(dtype_policies, class_name, None)
+    if cls is None or not (isinstance(cls, type) and issubclass(cls, DTypePolicy)):
+        if custom_objects and class_name in custom_objects:
+            return custom_objects[class_name].from_config(inner)
+        raise ValueError(f"Unknown dtype policy class '{class_name}'. Received: config={config}")
+    return cls.from_config(inner)
 
 
 def set_dtype_policy(policy) -> None:
@@ -103,7 +131,7 @@ def set_dtype_policy(policy) -> None:
     if policy is None:
         _global_policy = None
         return
-    policy = policy if isinstance(policy, DTypePolicy) else DTypePolicy(policy)
+    policy = policy if isinstance(policy, DTypePolicy) else get(policy)
     if not policy.compute_dtype.startswith(("float", "bfloat")):
         raise ValueError(f"set_dtype_policy() only accepts floating point policies. Received: policy={policy}")
     _global_policy = policy

@@ -27,8 +27,10 @@ from kerasbridge.layers import call_context
 from kerasbridge.layers.build_recording import auto_config, recording_build
 from kerasbridge.layers.call_signature import call_info, shapes_for_build
 from kerasbridge.layers.input_spec import assert_input_compatibility
+from kerasbridge.layers.layer_dtypes import LayerDTypeMixin
 from kerasbridge.layers.layer_state import LayerStateMixin
 from kerasbridge.layers.mask_propagation import MaskPropagationMixin
+from kerasbridge.layers.symbolic_specs import shapes_to_specs  # noqa: F401 - imported from here too
 from kerasbridge.layers.tracking import BOOKKEEPING, TrackingMixin
 from kerasbridge.ops.keras_tensor import KerasTensor, any_symbolic_tensors
 from kerasbridge.ops.node import Node
@@ -54,7 +56,7 @@ def _convert_input(x, compute_dtype: str, torch_compute_dtype, autocast: bool):
     return x
 
 
-class Layer(LayerStateMixin, MaskPropagationMixin, TrackingMixin, Operation, torch.nn.Module):
+class Layer(LayerStateMixin, LayerDTypeMixin, MaskPropagationMixin, TrackingMixin, Operation, torch.nn.Module):
     """The base class of all layers: a callable with weights, built lazily on first call.
 
     Subclasses create weights in `build(input_shape)` with `add_weight`, compute in
@@ -192,43 +194,18 @@ class Layer(LayerStateMixin, MaskPropagationMixin, TrackingMixin, Operation, tor
         for layer in self._layers:
             layer.trainable = value
 
-    # -- dtypes ------------------------------------------------------------------------------
-    @property
-    def dtype_policy(self):
-        return self._dtype_policy
-
-    @dtype_policy.setter
-    def dtype_policy(self, value) -> None:
-        policy = dtype_policies.get(value)
-        object.__setattr__(self, "_dtype_policy", policy)
-        from kerasbridge.backend.dtypes import to_torch_dtype
-
-        object.__setattr__(self, "_torch_compute_dtype", to_torch_dtype(policy.compute_dtype))
-
-    @property
-    def dtype(self) -> str:
-        """The dtype of the layer's weights (alias of `variable_dtype`)."""
-        return self._dtype_policy.variable_dtype
-
-    @property
-    def compute_dtype(self) -> str:
-        return self._dtype_policy.compute_dtype
-
-    @property
-    def variable_dtype(self) -> str:
-        return self._dtype_policy.variable_dtype
-
-    @property
-    def input_dtype(self) -> str:
-        return self._dtype_policy.compute_dtype
-
     @property
     def path(self) -> str:
         return f"{self._path}/{self.name}" if self._path else self.name
 
     # -- the call ------------------------------------------------------------------------------
+    @recording_build
     def build(self, input_shape=None) -> None:
-        """Create the layer's weights for inputs of `input_shape`. The default creates none."""
+        """Create the layer's weights for inputs of `input_shape`. The default creates none.
+
+        Like every subclass's `build`, it records the shapes it was called with
+        (`get_build_config`), also when called directly, as Keras does.
+        """
         self.built = True
 
     def call(self, *args, **kwargs):
@@ -425,19 +402,3 @@ class Layer(LayerStateMixin, MaskPropagationMixin, TrackingMixin, Operation, tor
     def extra_repr(self) -> str:
         return f"name={self.name}"
 
-
-def _is_shape(value) -> bool:
-    return isinstance(value, (list, tuple)) and all(
-        d is None or isinstance(d, (int, np.integer)) for d in value
-    )
-
-
-def shapes_to_specs(shapes, dtype):
-    """KerasTensors for a shape or a nested structure (list/tuple/dict) of shapes."""
-    if _is_shape(shapes):
-        return KerasTensor(shapes, dtype=dtype)
-    if isinstance(shapes, dict):
-        return {k: shapes_to_specs(v, dtype) for k, v in shapes.items()}
-    if isinstance(shapes, (list, tuple)):
-        return type(shapes)(shapes_to_specs(s, dtype) for s in shapes)
-    raise ValueError(f"Expected a shape tuple or a nested structure of shape tuples. Received: {shapes}")

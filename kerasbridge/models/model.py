@@ -77,6 +77,19 @@ class Model(ModelSavingMixin, Trainer, Layer):
             )
         raise ValueError("Provide either a layer name or layer index at `get_layer`.")
 
+    def quantize(self, mode=None, config=None, filters=None, **kwargs) -> None:
+        """Quantize the weights of the model's quantizable layers (`Dense`, `EinsumDense`, `Embedding`).
+
+        Args:
+            mode: `"int8"`, `"int4"` or `"float8"` (may be omitted when `config` is given).
+            config: A `keras.quantizers.QuantizationConfig` (quantizers, int4 block size).
+            filters: Regex, list of regexes or predicate selecting the layers to quantize.
+            **kwargs: `type_check=False` also quantizes subclasses of those layers.
+        """
+        from kerasbridge.models.model_quantization import quantize_model
+
+        quantize_model(self, mode, config=config, filters=filters, **kwargs)
+
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False, show_trainable=False,
                 layer_range=None) -> None:
         """Print a table of the model's layers, output shapes and parameter counts (as Keras prints it)."""

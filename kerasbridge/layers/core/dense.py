@@ -5,14 +5,16 @@ from __future__ import annotations
 import torch
 
 from kerasbridge import activations, constraints, initializers, regularizers
+from kerasbridge.layers.core.dense_quantization import DENSE_VARIABLE_ORDER, DenseQuantizationMixin
 from kerasbridge.layers.core.lora import LoraMixin
 from kerasbridge.layers.input_spec import InputSpec
 from kerasbridge.layers.layer import Layer
+from kerasbridge.quantizers.int4_packing import unpack_int4
 
 _linear = activations.linear
 
 
-class Dense(LoraMixin, Layer):
+class Dense(DenseQuantizationMixin, LoraMixin, Layer):
     """A densely-connected layer: `output = activation(inputs @ kernel + bias)`.
 
     For inputs of rank above 2 the kernel contracts the last axis, so an input
@@ -34,6 +36,8 @@ class Dense(LoraMixin, Layer):
             `lora_kernel_a @ lora_kernel_b` is learned on top of it.
         lora_alpha: Scale of the LoRA delta (`lora_alpha / lora_rank`);
             defaults to `lora_rank`.
+        quantization_config: A `keras.quantizers.QuantizationConfig` used when the
+            layer is built from a quantized dtype policy (set by `quantize()`).
         **kwargs: Base layer arguments (`name`, `dtype`, `trainable`, ...).
 
     Input shape:
@@ -60,8 +64,6 @@ class Dense(LoraMixin, Layer):
             raise ValueError(
                 f"Received an invalid value for `units`, expected a positive integer. Received: units={units}"
             )
-        if quantization_config is not None:
-            raise NotImplementedError("Quantized `Dense` layers are not supported by kerasbridge.")
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         self.units = units
         self.activation = activations.get(activation)
@@ -73,18 +75,23 @@ class Dense(LoraMixin, Layer):
         self.kernel_constraint = constraints.get(kernel_constraint)
         self.bias_constraint = constraints.get(bias_constraint)
         self._init_lora(lora_rank, lora_alpha)
-        self.quantization_config = None
+        self._init_quantization(quantization_config)
         self.input_spec = InputSpec(min_ndim=2)
         self.supports_masking = True
 
     def build(self, input_shape):
-        self._kernel = self.add_weight(
-            name="kernel",
-            shape=(input_shape[-1], self.units),
-            initializer=self.kernel_initializer,
-            regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint,
-        )
+        kernel_shape = (input_shape[-1], self.units)
+        mode = self.quantization_mode
+        if mode:
+            self._quantized_build(kernel_shape, mode, self.quantization_config)
+        if mode not in ("int8", "int4"):
+            self._kernel = self.add_weight(
+                name="kernel",
+                shape=kernel_shape,
+                initializer=self.kernel_initializer,
+                regularizer=self.kernel_regularizer,
+                constraint=self.kernel_constraint,
+            )
         if self.use_bias:
             self.bias = self.add_weight(
                 name="bias",
@@ -105,11 +112,15 @@ class Dense(LoraMixin, Layer):
         """The kernel `Variable`, or with LoRA enabled the merged kernel tensor."""
         if not self.built:
             raise AttributeError("You must build the layer before accessing `kernel`.")
+        if self._is_quantized and self.quantization_mode == "int4":
+            return unpack_int4(self._kernel.value, self._orig_output_dim, axis=-1)
         if self.lora_enabled:
             return self._lora_merged_weight()
         return self._kernel
 
     def call(self, inputs, training=None):
+        if self._is_quantized:
+            return self._quantized_call(inputs, training)
         kernel = self._kernel.value if not self.lora_enabled else self.kernel
         compute_dtype = self._torch_compute_dtype
         if kernel.dtype != compute_dtype and self.autocast:
@@ -133,6 +144,10 @@ class Dense(LoraMixin, Layer):
         """Write `kernel` (with any LoRA delta merged in) and `bias`, as Keras does."""
         if not self.built:
             return
+        if self._is_quantized:
+            self._save_variables_in_order(store, DENSE_VARIABLE_ORDER[self.quantization_mode],
+                                          self._quantized_variables_by_name())
+            return
         kernel = self.kernel
         store["0"] = (kernel.value if not self.lora_enabled else kernel).detach().cpu().numpy()
         if self.bias is not None:
@@ -140,6 +155,10 @@ class Dense(LoraMixin, Layer):
 
     def load_own_variables(self, store) -> None:
         """Read `kernel` and `bias` back; a LoRA delta restarts from zero."""
+        if self._is_quantized:
+            self._load_variables_in_order(store, list(self._quantized_variables_by_name().values()))
+            self._reset_lora()
+            return
         expected = 2 if self.bias is not None else 1
         if len(store.keys()) != expected:
             raise ValueError(
@@ -163,7 +182,7 @@ class Dense(LoraMixin, Layer):
             "bias_regularizer": regularizers.serialize(self.bias_regularizer),
             "kernel_constraint": constraints.serialize(self.kernel_constraint),
             "bias_constraint": constraints.serialize(self.bias_constraint),
-            "quantization_config": None,
+            "quantization_config": self._quantization_config_dict(),
         }
         return {**base_config, **config, **self._lora_config()}
 
@@ -174,3 +193,6 @@ def _promote(inputs, kernel):
         return inputs.to(kernel.dtype), kernel
     dtype = torch.promote_types(inputs.dtype, kernel.dtype)
     return inputs.to(dtype), kernel.to(dtype)
+
+
+Dense._quantizable_class = Dense

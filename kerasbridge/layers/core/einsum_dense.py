@@ -8,6 +8,8 @@ import torch
 
 from kerasbridge import activations, constraints, initializers, regularizers
 from kerasbridge.initializers.random_initializers import VarianceScaling
+from kerasbridge.layers.core.dense_quantization import DENSE_VARIABLE_ORDER
+from kerasbridge.layers.core.einsum_dense_quantization import EinsumDenseQuantizationMixin
 from kerasbridge.layers.core.lora import LoraMixin
 from kerasbridge.layers.input_spec import InputSpec
 from kerasbridge.layers.layer import Layer
@@ -22,7 +24,7 @@ _LEFT_ELIDED = re.compile(r"0([a-zA-Z]+),([a-zA-Z]+)->0([a-zA-Z]+)")
 _RIGHT_ELIDED = re.compile(r"([a-zA-Z]{2,})0,([a-zA-Z]+)->([a-zA-Z]+)0")
 
 
-class EinsumDense(LoraMixin, Layer):
+class EinsumDense(EinsumDenseQuantizationMixin, LoraMixin, Layer):
     """A dense layer computing `activation(einsum(equation, inputs, kernel) + bias)`.
 
     The kernel's shape is read off the equation: each kernel axis takes its
@@ -53,6 +55,9 @@ class EinsumDense(LoraMixin, Layer):
             lora_kernel_b` (factorised on the kernel's last axis) is learned.
         lora_alpha: Scale of the LoRA delta (`lora_alpha / lora_rank`);
             defaults to `lora_rank`.
+        gptq_unpacked_column_size: Kept in the config for Keras compatibility.
+        quantization_config: A `keras.quantizers.QuantizationConfig` used when the
+            layer is built from a quantized dtype policy (set by `quantize()`).
         **kwargs: Base layer arguments (`name`, `dtype`, `trainable`, ...).
 
     Input shape:
@@ -77,11 +82,6 @@ class EinsumDense(LoraMixin, Layer):
                  lora_alpha=None, gptq_unpacked_column_size=None, quantization_config=None, **kwargs):
         if not isinstance(equation, str):
             raise TypeError(f"`equation` must be a string such as 'ab,bc->ac'. Received: equation={equation}")
-        if quantization_config is not None:
-            raise ValueError(
-                "kerasbridge does not support quantized `EinsumDense` layers; pass `quantization_config=None`. "
-                f"Received: quantization_config={quantization_config}"
-            )
         super().__init__(**kwargs)
         self.equation = equation
         self.partial_output_shape = (output_shape,) if isinstance(output_shape, int) else tuple(output_shape)
@@ -95,20 +95,24 @@ class EinsumDense(LoraMixin, Layer):
         self.bias_constraint = constraints.get(bias_constraint)
         self._init_lora(lora_rank, lora_alpha)
         self.gptq_unpacked_column_size = gptq_unpacked_column_size
-        self.quantization_config = None
+        self._init_quantization(quantization_config)
 
     def build(self, input_shape):
         kernel_shape, bias_shape, _, input_axes, output_axes = analyze_einsum_equation(
             self.equation, self.bias_axes, input_shape, self.partial_output_shape
         )
         self.input_spec = InputSpec(ndim=len(input_shape))
-        self._kernel = self.add_weight(
-            name="kernel",
-            shape=tuple(kernel_shape),
-            initializer=self._kernel_initializer_for(input_axes, output_axes),
-            regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint,
-        )
+        mode = self.quantization_mode
+        if mode:
+            self._quantized_build(kernel_shape, mode, self.quantization_config)
+        if mode not in ("int8", "int4"):
+            self._kernel = self.add_weight(
+                name="kernel",
+                shape=tuple(kernel_shape),
+                initializer=self._kernel_initializer_for(input_axes, output_axes),
+                regularizer=self.kernel_regularizer,
+                constraint=self.kernel_constraint,
+            )
         if bias_shape is not None:
             self.bias = self.add_weight(
                 name="bias",
@@ -139,6 +143,8 @@ class EinsumDense(LoraMixin, Layer):
         """The kernel `Variable`, or with LoRA enabled the merged kernel tensor."""
         if not self.built:
             raise AttributeError("You must build the layer before accessing `kernel`.")
+        if self._is_quantized and self.quantization_mode == "int4":
+            return self._unpacked_int4_kernel()
         if self.lora_enabled:
             return self._lora_merged_weight()
         return self._kernel
@@ -152,13 +158,17 @@ class EinsumDense(LoraMixin, Layer):
             a_initializer: Initializer of `lora_kernel_a`, shape `kernel.shape[:-1] + (rank,)`.
             b_initializer: Initializer of `lora_kernel_b`, shape `(rank, kernel.shape[-1])`.
         """
+        with self._parent_scope():
+            self._enable_lora(rank, lora_alpha, a_initializer, b_initializer)
+
+    def _enable_lora(self, rank, lora_alpha, a_initializer, b_initializer) -> None:
         if self.kernel_constraint:
             raise ValueError(self._lora_constraint_error)
         if not self.built:
             raise ValueError("Cannot enable lora on a layer that isn't yet built.")
         if self.lora_enabled:
             raise ValueError("lora is already enabled. This can only be done once per layer.")
-        kernel_shape = tuple(self._kernel.shape)
+        kernel_shape = self._lora_kernel_shape()
         self.lora_kernel_a = self.add_weight(
             name="lora_kernel_a",
             shape=kernel_shape[:-1] + (rank,),
@@ -179,6 +189,8 @@ class EinsumDense(LoraMixin, Layer):
         self.lora_alpha = lora_alpha if lora_alpha is not None else rank
 
     def call(self, inputs, training=None):
+        if self._is_quantized:
+            return self._quantized_call(inputs, training)
         kernel = self.kernel if self.lora_enabled else self._kernel.value
         compute_dtype = self._torch_compute_dtype
         if kernel.dtype != compute_dtype and self.autocast:
@@ -215,6 +227,10 @@ class EinsumDense(LoraMixin, Layer):
         """Write `kernel` (with any LoRA delta merged in) and `bias`, as Keras does."""
         if not self.built:
             return
+        if self._is_quantized:
+            self._save_variables_in_order(store, DENSE_VARIABLE_ORDER[self.quantization_mode],
+                                          self._quantized_variables_by_name())
+            return
         kernel = self.kernel
         store["0"] = (kernel.value if not self.lora_enabled else kernel).detach().cpu().numpy()
         if self.bias is not None:
@@ -222,6 +238,10 @@ class EinsumDense(LoraMixin, Layer):
 
     def load_own_variables(self, store) -> None:
         """Read `kernel` and `bias` back; a LoRA delta restarts from zero."""
+        if self._is_quantized:
+            self._load_variables_in_order(store, list(self._quantized_variables_by_name().values()))
+            self._reset_lora()
+            return
         expected = 2 if self.bias is not None else 1
         if not self.lora_enabled and len(store.keys()) != expected:
             raise ValueError(
@@ -248,7 +268,7 @@ class EinsumDense(LoraMixin, Layer):
             "activity_regularizer": regularizers.serialize(self.activity_regularizer),
             "kernel_constraint": constraints.serialize(self.kernel_constraint),
             "bias_constraint": constraints.serialize(self.bias_constraint),
-            "quantization_config": None,
+            "quantization_config": self._quantization_config_dict(),
         }
         config.update(self._lora_config())
         if self.gptq_unpacked_column_size:
@@ -347,3 +367,6 @@ def _shapes_from_specs(input_spec, weight_spec, output_spec, bias_axes, input_sh
         if not left_elided and elided > 0:
             bias_shape += [1] * elided
     return kernel_shape, bias_shape, full_output, input_axes, output_axes
+
+
+EinsumDense._quantizable_class = EinsumDense

@@ -7,13 +7,17 @@ import warnings
 import torch
 
 from kerasbridge import constraints, initializers, regularizers
+from kerasbridge.layers.core.embedding_quantization import (
+    EMBEDDING_VARIABLE_ORDER,
+    EmbeddingQuantizationMixin,
+)
 from kerasbridge.layers.core.lora import LoraMixin
 from kerasbridge.layers.layer import Layer
 
 _INDEX_DTYPES = (torch.int32, torch.int64)
 
 
-class Embedding(LoraMixin, Layer):
+class Embedding(EmbeddingQuantizationMixin, LoraMixin, Layer):
     """Turns non-negative integers (indices) into dense vectors of fixed size.
 
     `[[4], [20]] -> [[[0.25, 0.1]], [[0.6, -0.2]]]`. Negative indices count from
@@ -33,6 +37,8 @@ class Embedding(LoraMixin, Layer):
             list holding one).
         lora_rank: If set, enables LoRA with this rank when the layer is built.
         lora_alpha: Scale of the LoRA delta (`lora_alpha / lora_rank`).
+        quantization_config: A `keras.quantizers.QuantizationConfig` used when the
+            layer is built from a quantized dtype policy (set by `quantize()`).
         **kwargs: Base layer arguments (`name`, `dtype`, `trainable`, ...).
 
     Input shape:
@@ -64,8 +70,6 @@ class Embedding(LoraMixin, Layer):
                 "`output_dim` must be a positive integer. "
                 f"Received: output_dim={output_dim} (of type {type(output_dim).__name__})."
             )
-        if quantization_config is not None:
-            raise NotImplementedError("Quantized `Embedding` layers are not supported by kerasbridge.")
         if kwargs.pop("input_length", None) is not None:
             warnings.warn("Argument `input_length` is deprecated. Just remove it.", stacklevel=2)
         super().__init__(**kwargs)
@@ -78,7 +82,7 @@ class Embedding(LoraMixin, Layer):
         self.supports_masking = mask_zero
         self.autocast = False
         self._init_lora(lora_rank, lora_alpha)
-        self.quantization_config = None
+        self._init_quantization(quantization_config)
         if weights is not None:
             self.build()
             if not (isinstance(weights, list) and len(weights) == 1):
@@ -88,14 +92,18 @@ class Embedding(LoraMixin, Layer):
     def build(self, input_shape=None):
         if self.built:
             return
-        self._embeddings = self.add_weight(
-            shape=(self.input_dim, self.output_dim),
-            initializer=self.embeddings_initializer,
-            name="embeddings",
-            regularizer=self.embeddings_regularizer,
-            constraint=self.embeddings_constraint,
-            trainable=True,
-        )
+        mode = self.quantization_mode
+        if mode:
+            self._quantized_build((self.input_dim, self.output_dim), mode, self.quantization_config)
+        if mode not in ("int8", "int4"):
+            self._embeddings = self.add_weight(
+                shape=(self.input_dim, self.output_dim),
+                initializer=self.embeddings_initializer,
+                name="embeddings",
+                regularizer=self.embeddings_regularizer,
+                constraint=self.embeddings_constraint,
+                trainable=True,
+            )
         self.built = True
         if self.lora_rank:
             self.enable_lora(self.lora_rank)
@@ -105,11 +113,15 @@ class Embedding(LoraMixin, Layer):
         """The table `Variable`, or with LoRA enabled the merged table tensor."""
         if not self.built:
             raise AttributeError("You must build the layer before accessing `embeddings`.")
+        if self._is_quantized and self.quantization_mode == "int4":
+            return self._quantized_table()
         if self.lora_enabled:
             return self._lora_merged_weight()
         return self._embeddings
 
     def call(self, inputs):
+        if self._is_quantized:
+            return self._quantized_call(inputs)
         table = self._embeddings.value if not self.lora_enabled else self.embeddings
         if inputs.dtype not in _INDEX_DTYPES:
             inputs = inputs.to(torch.int32)
@@ -134,11 +146,19 @@ class Embedding(LoraMixin, Layer):
         """Write the table (with any LoRA delta merged in), as Keras does."""
         if not self.built:
             return
+        if self._is_quantized:
+            self._save_variables_in_order(store, EMBEDDING_VARIABLE_ORDER[self.quantization_mode],
+                                          self._quantized_variables_by_name())
+            return
         table = self.embeddings
         store["0"] = (table.value if not self.lora_enabled else table).detach().cpu().numpy()
 
     def load_own_variables(self, store) -> None:
         """Read the table back; a LoRA delta restarts from zero."""
+        if self._is_quantized:
+            self._load_variables_in_order(store, list(self._quantized_variables_by_name().values()))
+            self._reset_lora()
+            return
         if len(store.keys()) != 1:
             raise ValueError(
                 f"Layer '{self.name}' expected 1 variables, but received {len(store.keys())} "
@@ -157,6 +177,9 @@ class Embedding(LoraMixin, Layer):
             "activity_regularizer": regularizers.serialize(self.activity_regularizer),
             "embeddings_constraint": constraints.serialize(self.embeddings_constraint),
             "mask_zero": self.mask_zero,
-            "quantization_config": None,
+            "quantization_config": self._quantization_config_dict(),
         }
         return {**base_config, **config, **self._lora_config()}
+
+
+Embedding._quantizable_class = Embedding
