@@ -231,6 +231,11 @@ ROWS = [
     row("IntegerLookup", ((2, 3),), kind="ints:5", vocabulary=[1, 2, 3], train=False),
     row("MelSpectrogram", ((2, 64),), fft_length=16, sequence_stride=8, num_mel_bins=4, sampling_rate=800),
     row("STFTSpectrogram", ((2, 64, 1),), frame_length=16, frame_step=8, fft_length=16),
+    # an explicit (symmetric Hann) window: Keras needs scipy only to compute named windows
+    row("STFTSpectrogram", ((2, 64, 2),), "window_array", frame_length=16, frame_step=8, fft_length=16,
+        window=torch.hann_window(16, periodic=False, dtype=torch.float64).tolist(), mode="magnitude"),
+    row("STFTSpectrogram", ((2, 2, 40),), "stft_channels_first", frame_length=8, fft_length=8, mode="stft",
+        window=[1.0] * 8, padding="same", data_format="channels_first", expand_dims=True),
     # preprocessing: images (inference is deterministic, training draws random transforms)
     row("Resizing", SMALL_IMG, height=4, width=5, kind="image"),
     row("CenterCrop", SMALL_IMG, height=5, width=4, kind="image"),
@@ -274,7 +279,6 @@ ROWS = [
 # (so it counts as unverified); once kerasbridge is fixed it passes, and the entry should be removed.
 KNOWN_MISMATCHES = {
     ("TorchModuleWrapper", "config"): "from_config needs safe_mode=False, as in Keras; round trip in test_layer_gaps_vs_keras",
-    ("Pipeline", "config"): "sublayers rebuilt from build_config do not report build_config again in kerasbridge",
 }
 
 # Keras layer classes with no row, and why. Any other class in keras.layers must have a row.

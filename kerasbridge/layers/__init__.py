@@ -203,3 +203,51 @@ from kerasbridge.layers.serialization import deserialize as deserialize  # noqa:
 from kerasbridge.layers.serialization import serialize as serialize  # noqa: E402
 
 __all__ += ["Pipeline", "ReversibleEmbedding", "TorchModuleWrapper", "Wrapper", "deserialize", "serialize"]
+
+# isort: split
+# Audio layers, HashedCrossing, dataset_from_directory, KerasFileEditor
+from kerasbridge.layers.preprocessing.hashed_crossing import HashedCrossing as HashedCrossing  # noqa: E402
+from kerasbridge.layers.preprocessing.mel_spectrogram import MelSpectrogram as MelSpectrogram  # noqa: E402
+from kerasbridge.layers.preprocessing.stft_spectrogram import STFTSpectrogram as STFTSpectrogram  # noqa: E402
+
+__all__ += ["HashedCrossing", "MelSpectrogram", "STFTSpectrogram"]
+
+# isort: split
+# Geometric and mixing augmentation layers
+from kerasbridge.layers.preprocessing import AugMix as AugMix  # noqa: E402
+from kerasbridge.layers.preprocessing import CutMix as CutMix  # noqa: E402
+from kerasbridge.layers.preprocessing import MixUp as MixUp  # noqa: E402
+from kerasbridge.layers.preprocessing import RandAugment as RandAugment  # noqa: E402
+from kerasbridge.layers.preprocessing import RandomElasticTransform as RandomElasticTransform  # noqa: E402
+from kerasbridge.layers.preprocessing import RandomErasing as RandomErasing  # noqa: E402
+from kerasbridge.layers.preprocessing import RandomGaussianBlur as RandomGaussianBlur  # noqa: E402
+from kerasbridge.layers.preprocessing import RandomPerspective as RandomPerspective  # noqa: E402
+from kerasbridge.layers.preprocessing import RandomShear as RandomShear  # noqa: E402
+
+__all__ += [
+    "AugMix", "CutMix", "MixUp", "RandAugment", "RandomElasticTransform", "RandomErasing", "RandomGaussianBlur",
+    "RandomPerspective", "RandomShear",
+]
+
+# isort: split
+# Color augmentation layers
+from kerasbridge.layers.preprocessing import AutoContrast as AutoContrast  # noqa: E402
+from kerasbridge.layers.preprocessing import (  # noqa: E402
+    ContrastLimitedAdaptiveHistogramEqualization as ContrastLimitedAdaptiveHistogramEqualization,
+)
+from kerasbridge.layers.preprocessing import Equalization as Equalization  # noqa: E402
+from kerasbridge.layers.preprocessing import RandomColorDegeneration as RandomColorDegeneration  # noqa: E402
+from kerasbridge.layers.preprocessing import RandomColorJitter as RandomColorJitter  # noqa: E402
+from kerasbridge.layers.preprocessing import RandomGrayscale as RandomGrayscale  # noqa: E402
+from kerasbridge.layers.preprocessing import RandomHue as RandomHue  # noqa: E402
+from kerasbridge.layers.preprocessing import RandomInvert as RandomInvert  # noqa: E402
+from kerasbridge.layers.preprocessing import RandomPosterization as RandomPosterization  # noqa: E402
+from kerasbridge.layers.preprocessing import RandomSaturation as RandomSaturation  # noqa: E402
+from kerasbridge.layers.preprocessing import RandomSharpness as RandomSharpness  # noqa: E402
+from kerasbridge.layers.preprocessing import Solarization as Solarization  # noqa: E402
+
+__all__ += [
+    "AutoContrast", "ContrastLimitedAdaptiveHistogramEqualization", "Equalization", "RandomColorDegeneration",
+    "RandomColorJitter", "RandomGrayscale", "RandomHue", "RandomInvert", "RandomPosterization", "RandomSaturation",
+    "RandomSharpness", "Solarization",
+]

@@ -37,3 +37,48 @@ __all__ = [
     "StringLookup",
     "TextVectorization",
 ]
+
+# Audio layers, HashedCrossing, dataset_from_directory, KerasFileEditor
+from kerasbridge.layers.preprocessing.hashed_crossing import HashedCrossing  # noqa: E402
+from kerasbridge.layers.preprocessing.mel_spectrogram import MelSpectrogram  # noqa: E402
+from kerasbridge.layers.preprocessing.stft_spectrogram import STFTSpectrogram  # noqa: E402
+
+__all__ += ["HashedCrossing", "MelSpectrogram", "STFTSpectrogram"]
+
+# Geometric and mixing augmentation layers
+from kerasbridge.layers.preprocessing.aug_mix import AugMix  # noqa: E402
+from kerasbridge.layers.preprocessing.cut_mix import CutMix  # noqa: E402
+from kerasbridge.layers.preprocessing.mix_up import MixUp  # noqa: E402
+from kerasbridge.layers.preprocessing.rand_augment import RandAugment  # noqa: E402
+from kerasbridge.layers.preprocessing.random_elastic_transform import RandomElasticTransform  # noqa: E402
+from kerasbridge.layers.preprocessing.random_erasing import RandomErasing  # noqa: E402
+from kerasbridge.layers.preprocessing.random_gaussian_blur import RandomGaussianBlur  # noqa: E402
+from kerasbridge.layers.preprocessing.random_perspective import RandomPerspective  # noqa: E402
+from kerasbridge.layers.preprocessing.random_shear import RandomShear  # noqa: E402
+
+__all__ += [
+    "AugMix", "CutMix", "MixUp", "RandAugment", "RandomElasticTransform", "RandomErasing", "RandomGaussianBlur",
+    "RandomPerspective", "RandomShear",
+]
+
+# Color augmentation layers
+from kerasbridge.layers.preprocessing.auto_contrast import AutoContrast  # noqa: E402
+from kerasbridge.layers.preprocessing.contrast_limited_adaptive_histogram_equalization import (  # noqa: E402
+    ContrastLimitedAdaptiveHistogramEqualization,
+)
+from kerasbridge.layers.preprocessing.equalization import Equalization  # noqa: E402
+from kerasbridge.layers.preprocessing.random_color_degeneration import RandomColorDegeneration  # noqa: E402
+from kerasbridge.layers.preprocessing.random_color_jitter import RandomColorJitter  # noqa: E402
+from kerasbridge.layers.preprocessing.random_grayscale import RandomGrayscale  # noqa: E402
+from kerasbridge.layers.preprocessing.random_hue import RandomHue  # noqa: E402
+from kerasbridge.layers.preprocessing.random_invert import RandomInvert  # noqa: E402
+from kerasbridge.layers.preprocessing.random_posterization import RandomPosterization  # noqa: E402
+from kerasbridge.layers.preprocessing.random_saturation import RandomSaturation  # noqa: E402
+from kerasbridge.layers.preprocessing.random_sharpness import RandomSharpness  # noqa: E402
+from kerasbridge.layers.preprocessing.solarization import Solarization  # noqa: E402
+
+__all__ += [
+    "AutoContrast", "ContrastLimitedAdaptiveHistogramEqualization", "Equalization", "RandomColorDegeneration",
+    "RandomColorJitter", "RandomGrayscale", "RandomHue", "RandomInvert", "RandomPosterization", "RandomSaturation",
+    "RandomSharpness", "Solarization",
+]
