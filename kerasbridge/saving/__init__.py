@@ -25,3 +25,8 @@ __all__ = [
     "save_weights",
     "serialize_keras_object",
 ]
+
+# Audio layers, HashedCrossing, dataset_from_directory, KerasFileEditor
+from kerasbridge.saving.file_editor import KerasFileEditor  # noqa: E402
+
+__all__ += ["KerasFileEditor"]

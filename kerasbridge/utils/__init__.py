@@ -54,3 +54,22 @@ __all__ += [
     "register_keras_serializable", "save_img", "serialize_keras_object", "split_dataset", "standardize_dtype",
     "timeseries_dataset_from_array",
 ]
+
+# Audio layers, HashedCrossing, dataset_from_directory, KerasFileEditor
+from kerasbridge.utils.dataset_from_directory_audio import audio_dataset_from_directory  # noqa: E402
+from kerasbridge.utils.dataset_from_directory_image import image_dataset_from_directory  # noqa: E402
+from kerasbridge.utils.dataset_from_directory_text import text_dataset_from_directory  # noqa: E402
+
+__all__ += ["audio_dataset_from_directory", "image_dataset_from_directory", "text_dataset_from_directory"]
+
+
+def __getattr__(name):
+    # FeatureSpace is a Layer, and kerasbridge.utils loads before kerasbridge.layers: import it on first use.
+    if name == "FeatureSpace":
+        from kerasbridge.utils.feature_space import FeatureSpace
+
+        return FeatureSpace
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ += ["FeatureSpace"]
