@@ -97,3 +97,8 @@ def version() -> str:  # noqa: F811 - Keras 3 exposes `version` as a function
 
 # keras.tree as its own public module (named kerasbridge.tree, like keras.tree), re-exporting utils.tree
 import kerasbridge.tree as tree  # noqa: E402, F811
+
+# keras.datasets and keras.preprocessing namespaces (numpy-only loaders; re-exported image/sequence helpers)
+from kerasbridge import datasets, preprocessing  # noqa: E402
+
+__all__ += ["datasets", "preprocessing"]
