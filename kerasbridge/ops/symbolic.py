@@ -9,6 +9,7 @@ Operations that `meta` cannot run fall back to small real tensors on the CPU.
 from __future__ import annotations
 
 import torch
+import torch.utils._pytree as pytree
 
 from kerasbridge.backend.device import device_scope
 from kerasbridge.backend.dtypes import standardize_dtype, to_torch_dtype
@@ -34,9 +35,32 @@ def _to_concrete(x, fill: int, device: str):
     return tensor
 
 
+def _on_meta(value):
+    """A tensor (or a Keras `Variable`'s tensor) that is not on `meta`, as a `meta` tensor of its shape and dtype."""
+    if isinstance(value, torch.Tensor):
+        return value if value.device.type == "meta" else value.to("meta")
+    if hasattr(value, "_keras_variable_value"):
+        return _on_meta(value._keras_variable_value())
+    return value
+
+
+class _WeightsOnMeta(torch.overrides.TorchFunctionMode):
+    """Run every torch function with its non-`meta` tensor arguments on `meta`.
+
+    A layer's weights live on a real device while the symbolic inputs are `meta` tensors;
+    torch refuses to mix them, so each weight joins the computation as a `meta` tensor of
+    its shape and dtype (no copy of data). Nothing is written back: symbolic calls change
+    no state.
+    """
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        args, kwargs = pytree.tree_map(_on_meta, (args, kwargs or {}))
+        return func(*args, **kwargs)
+
+
 def _run(fn, args, kwargs, fill: int):
     try:
-        with device_scope("meta"), torch.no_grad():
+        with device_scope("meta"), torch.no_grad(), _WeightsOnMeta():
             concrete_args, concrete_kwargs = tree.map_structure(
                 lambda x: _to_concrete(x, fill, "meta"), (args, kwargs)
             )

@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+import kerasbridge as keras
 from kerasbridge import ops
 from kerasbridge.ops.keras_tensor import KerasTensor
 
@@ -66,3 +67,28 @@ def test_convert_to_numpy_of_symbolic_tensor_raises():
 def test_symbolic_cond_uses_true_branch_spec():
     out = ops.cond(KerasTensor((), dtype="bool"), lambda: ops.ones((2,)), lambda: ops.zeros((2,)))
     assert isinstance(out, KerasTensor) and out.shape == (2,)
+
+
+def test_layers_with_weights_infer_shapes_on_meta_without_arithmetic(monkeypatch):
+    # The real-tensor fallback would run each layer on a batch of ones; here it must never be needed.
+    from kerasbridge.ops import symbolic
+
+    real_ones = symbolic._to_concrete
+
+    def refuse_real_tensors(x, fill, device):
+        assert device == "meta", "a layer fell back to computing on real tensors"
+        return real_ones(x, fill, device)
+
+    monkeypatch.setattr(symbolic, "_to_concrete", refuse_real_tensors)
+    layers = keras.layers
+    image = keras.Input((8, 8, 3))
+    y = layers.Conv2D(4, 3)(image)
+    y = layers.BatchNormalization()(y)
+    y = layers.DepthwiseConv2D(3)(y)
+    y = layers.Dense(5)(y)
+    y = layers.LayerNormalization()(y)
+    assert y.shape == (None, 4, 4, 5)
+    sequence = keras.Input((4, 2))
+    assert layers.LSTM(3)(sequence).shape == (None, 3)
+    assert layers.MultiHeadAttention(2, 3)(sequence, sequence).shape == (None, 4, 2)
+    assert layers.Embedding(10, 3)(keras.Input((4,), dtype="int32")).shape == (None, 4, 3)
