@@ -214,3 +214,20 @@ def test_layer_without_build_records_a_direct_build_like_keras():
     rebuilt = kb.layers.Rescaling.from_config(bridge_layer.get_config())
     rebuilt.build_from_config(keras_layer.get_build_config())
     assert rebuilt.get_build_config() == keras_layer.get_build_config()
+
+
+def test_unnamed_weights_get_keras_automatic_names():
+    paths = {}
+    for module in (keras, kb):
+        module.utils.clear_session()
+
+        class TwoWeights(module.layers.Layer):
+            def build(self, input_shape):
+                self.a = self.add_weight(shape=(1,))
+                self.b = self.add_weight(shape=(1,))
+
+        first, second = TwoWeights(), TwoWeights()
+        first.build((1,))
+        second.build((1,))
+        paths[module.__name__] = [v.path for v in first.weights + second.weights] + [module.Variable(1.0).name]
+    assert paths["kerasbridge"] == paths["keras"]

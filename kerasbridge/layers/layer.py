@@ -172,7 +172,7 @@ class Layer(LayerStateMixin, LayerDTypeMixin, MaskPropagationMixin, TrackingMixi
         initializer = initializers.get(initializer)
         with naming.name_scope(self.name, caller=self):
             variable = Variable(initializer=initializer, shape=shape, dtype=dtype, trainable=trainable,
-                                autocast=autocast, aggregation=aggregation, name=name or "variable")
+                                autocast=autocast, aggregation=aggregation, name=name)
         variable.regularizer = regularizers.get(regularizer)
         variable.constraint = constraints.get(constraint)
         variable.overwrite_with_gradient = overwrite_with_gradient
