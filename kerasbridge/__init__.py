@@ -102,3 +102,11 @@ import kerasbridge.tree as tree  # noqa: E402, F811
 from kerasbridge import datasets, preprocessing  # noqa: E402
 
 __all__ += ["datasets", "preprocessing"]
+
+
+def __getattr__(name):  # keras.applications: the model zoo is imported on first access
+    if name == "applications":
+        import importlib
+
+        return importlib.import_module("kerasbridge.applications")
+    raise AttributeError(f"module 'kerasbridge' has no attribute {name!r}")
