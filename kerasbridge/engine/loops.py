@@ -222,12 +222,14 @@ def _single_batch(model, x, y, sample_weight, class_weight=None):
 
 def train_on_batch(model, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
     model._assert_compiled("train_on_batch")
+    model.reset_metrics()  # as Keras: the results are this batch's, not a running mean over calls
     logs = to_python(model.train_step(_single_batch(model, x, y, sample_weight, class_weight)))
     return logs if return_dict else _ordered_results(model, logs)
 
 
 def test_on_batch(model, x, y=None, sample_weight=None, return_dict=False):
     model._assert_compiled("test_on_batch")
+    model.reset_metrics()
     with torch.no_grad():
         logs = to_python(model.test_step(_single_batch(model, x, y, sample_weight)))
     return logs if return_dict else _ordered_results(model, logs)

@@ -60,6 +60,22 @@ def _flat_pad(pads):
     return flat
 
 
+_CHANNELS_LAST_FORMAT = {4: torch.channels_last, 5: torch.channels_last_3d}
+
+
+def _keras_conv_layout(x, kernel):
+    """The memory layout Keras's torch backend convolves `channels_last` data in.
+
+    2D/3D: input and kernel in channels-last memory format (the input, a channels-first view of
+    channels-last data, usually already is); 1D: a contiguous channels-first input. The layout
+    picks the convolution algorithm, so it fixes the rounding of the outputs and gradients.
+    """
+    memory_format = _CHANNELS_LAST_FORMAT.get(x.ndim)
+    if memory_format is None:
+        return x.contiguous(), kernel
+    return x.contiguous(memory_format=memory_format), kernel.contiguous(memory_format=memory_format)
+
+
 def _torch_kernel(kernel):
     """Keras kernel `spatial + (a, b)` to torch's `(b, a) + spatial`."""
     return kernel.permute(kernel.ndim - 1, kernel.ndim - 2, *range(kernel.ndim - 2))
@@ -104,9 +120,10 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
     rank = _spatial_rank(x, "conv operation")
     strides = pair_tuple(strides, rank, "strides")
     dilation = pair_tuple(dilation_rate, rank, "dilation_rate")
+    kernel = _torch_kernel(kernel)
     if data_format == "channels_last":
-        x = _to_channels_first(x)
-    out = _conv_channels_first(x, _torch_kernel(kernel), strides, padding.lower(), dilation)
+        x, kernel = _keras_conv_layout(_to_channels_first(x), kernel)
+    out = _conv_channels_first(x, kernel, strides, padding.lower(), dilation)
     return _to_channels_last(out) if data_format == "channels_last" else out
 
 
@@ -255,7 +272,9 @@ def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None)
     x = tensor(inputs)
     rank, pool_size, strides, data_format = _pool_args(x, pool_size, strides, data_format)
     if data_format == "channels_last":
-        x = _to_channels_first(x)
+        # Contiguous channels-first, as Keras pools: the output is then a channels-last *view*, and the
+        # layers after it (BatchNormalization's sums) reduce in Keras's memory order, hence its rounding.
+        x = _to_channels_first(x).contiguous()
     torch_padding = 0
     if padding.lower() == "same":
         pads = _same_padding(x.shape[2:], pool_size, strides, (1,) * rank)
@@ -284,7 +303,9 @@ def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=N
     x = tensor(inputs)
     rank, pool_size, strides, data_format = _pool_args(x, pool_size, strides, data_format)
     if data_format == "channels_last":
-        x = _to_channels_first(x)
+        # Contiguous channels-first, as Keras pools: the output is then a channels-last *view*, and the
+        # layers after it (BatchNormalization's sums) reduce in Keras's memory order, hence its rounding.
+        x = _to_channels_first(x).contiguous()
     pool = _AVG_POOL[rank]
     if padding.lower() != "same":
         out = pool(x, kernel_size=pool_size, stride=strides, padding=0)
@@ -308,7 +329,7 @@ def _adaptive(table, inputs, output_size, data_format):
     rank = _spatial_rank(x, "adaptive pooling")
     size = output_size if isinstance(output_size, int) and rank == 1 else pair_tuple(output_size, rank, "output_size")
     if data_format == "channels_last":
-        x = _to_channels_first(x)
+        x = _to_channels_first(x).contiguous()
     out = table[rank](x, size)
     out = out[0] if isinstance(out, tuple) else out
     return _to_channels_last(out) if data_format == "channels_last" else out

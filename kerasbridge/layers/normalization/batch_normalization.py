@@ -207,8 +207,11 @@ class BatchNormalization(Layer):
             if synchronized:
                 mean, variance = synchronized_mean_and_variance(inputs, torch.ones((), dtype=inputs.dtype), axes)
                 return mean.reshape(-1), variance.reshape(-1)
-            variance, mean = torch.var_mean(inputs, dim=axes, correction=0)
-            return mean, variance
+            # Keras's `ops.moments`: Var = E[x^2] - E[x]^2 (one pass), whose rounding and gradient a
+            # two-pass `torch.var_mean` would not reproduce.
+            mean = torch.mean(inputs, dim=axes, keepdim=True)
+            variance = torch.mean(torch.square(inputs), dim=axes, keepdim=True) - torch.square(mean)
+            return mean.reshape(-1), variance.reshape(-1)
         weights = torch.broadcast_to(mask.unsqueeze(-1), inputs.shape).to(torch.bool)
         if synchronized:
             mean, variance = synchronized_mean_and_variance(inputs, weights.to(inputs.dtype), axes, _MASK_EPSILON)
