@@ -38,10 +38,22 @@ class _CrossReplicaSum(torch.autograd.Function):
         return total
 
 
+def synchronized_moments(values, axes):
+    """Mean and biased variance over `axes` of the global batch, as Keras's `ops.moments` computes
+    them locally: Var = E[x^2] - E[x]^2 (keepdims). `axes` is a tuple of ints."""
+    local_count = 1
+    for axis in axes:
+        local_count *= values.shape[axis]
+    count = cross_replica_sum(torch.tensor(float(local_count), dtype=values.dtype, device=values.device))
+    mean = cross_replica_sum(torch.sum(values, dim=axes, keepdim=True)) / count
+    variance = cross_replica_sum(torch.sum(torch.square(values), dim=axes, keepdim=True)) / count - torch.square(mean)
+    return mean, variance
+
+
 def synchronized_mean_and_variance(values, weights, axes, count_epsilon=0.0):
     """Weighted mean and biased variance over `axes` of the global batch (all processes).
 
-    Two passes, as `torch.var_mean` does locally: the global mean first, then the mean squared
+    Two passes, as Keras's masked batch statistics: the global mean first, then the mean squared
     deviation from it, so the result matches the one-process statistics to float rounding.
     `weights` is 1 for counted entries and 0 for masked ones (broadcastable to `values`);
     `count_epsilon` is added to the element count (Keras's masked statistics do that).

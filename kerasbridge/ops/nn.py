@@ -7,14 +7,12 @@ Activations live in `nn_activations`, convolutions and pooling in `nn_conv`, los
 
 from __future__ import annotations
 
-import math
-
 import torch
 import torch.nn.functional as F
 
 from kerasbridge.backend import config as _config
 from kerasbridge.ops._utils import result_type, standardize_dtype, tensor, to_dtype
-from kerasbridge.ops.cross_replica import cross_replica_sum, in_multi_process_job
+from kerasbridge.ops.cross_replica import in_multi_process_job, synchronized_moments
 from kerasbridge.ops.math import polar  # noqa: F401 - exported by keras.ops.nn too
 from kerasbridge.ops.nn_activations import *  # noqa: F403
 from kerasbridge.ops.nn_activations import __all__ as _activations_all
@@ -101,11 +99,7 @@ def moments(x, axes, keepdims=False, synchronized=False):
     if half:
         x = x.float()
     if synchronized and in_multi_process_job():
-        reduced = axes if isinstance(axes, tuple) else (axes,)
-        local_count = math.prod(x.shape[axis] for axis in reduced)
-        count = cross_replica_sum(torch.tensor(float(local_count), dtype=x.dtype, device=x.device))
-        mean = cross_replica_sum(torch.sum(x, dim=axes, keepdim=True)) / count
-        variance = cross_replica_sum(torch.sum(torch.square(x), dim=axes, keepdim=True)) / count - torch.square(mean)
+        mean, variance = synchronized_moments(x, axes if isinstance(axes, tuple) else (axes,))
     else:
         mean = torch.mean(x, dim=axes, keepdim=True)
         variance = torch.mean(torch.square(x), dim=axes, keepdim=True) - torch.square(mean)

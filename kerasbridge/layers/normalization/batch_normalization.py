@@ -7,7 +7,11 @@ import torch
 from kerasbridge import constraints, initializers, regularizers
 from kerasbridge.layers.input_spec import InputSpec
 from kerasbridge.layers.layer import Layer
-from kerasbridge.ops.cross_replica import in_multi_process_job, synchronized_mean_and_variance
+from kerasbridge.ops.cross_replica import (
+    in_multi_process_job,
+    synchronized_mean_and_variance,
+    synchronized_moments,
+)
 
 _MASK_EPSILON = 1e-7  # keras.backend.epsilon(), added to the masked element count as Keras does
 
@@ -205,7 +209,7 @@ class BatchNormalization(Layer):
         synchronized = self.synchronized and in_multi_process_job()
         if mask is None:
             if synchronized:
-                mean, variance = synchronized_mean_and_variance(inputs, torch.ones((), dtype=inputs.dtype), axes)
+                mean, variance = synchronized_moments(inputs, tuple(axes))
                 return mean.reshape(-1), variance.reshape(-1)
             # Keras's `ops.moments`: Var = E[x^2] - E[x]^2 (one pass), whose rounding and gradient a
             # two-pass `torch.var_mean` would not reproduce.
