@@ -39,7 +39,7 @@ NAMESPACES = (
     "", "layers", "models", "losses", "metrics", "optimizers", "optimizers.schedules", "callbacks",
     "activations", "initializers", "regularizers", "constraints", "ops", "ops.nn", "ops.image",
     "ops.linalg", "ops.numpy", "utils", "saving", "mixed_precision", "distribution", "random", "config",
-    "backend", "dtype_policies", "tree", "quantizers", "datasets", "preprocessing", "applications",
+    "backend", "dtype_policies", "tree", "quantizers", "preprocessing", "applications",
 )
 
 # Tests that list a namespace's names (to check exports or that a sweep table is complete) read
