@@ -215,8 +215,11 @@ def _to_device(batch, device):
 
 def _single_batch(model, x, y, sample_weight, class_weight=None):
     adapter = get_data_adapter(x, y, sample_weight, batch_size=None, shuffle=False, class_weight=class_weight)
-    adapter.batch_size = max(adapter.num_samples, 1)
-    batch = next(iter(adapter))
+    if hasattr(adapter, "whole_batch"):  # arrays: Keras calls the step on them directly, drawing nothing
+        batch = adapter.whole_batch()
+    else:
+        adapter.batch_size = max(adapter.num_samples, 1)
+        batch = next(iter(adapter))
     return _to_device(batch, _model_device(model))
 
 

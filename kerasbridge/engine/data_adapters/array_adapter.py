@@ -164,6 +164,10 @@ class ArrayDataAdapter:
         index = order[start:end]
         return tree.map_structure(lambda t: None if t is None else _take(t, index), self._data)
 
+    def whole_batch(self):
+        """All samples as one batch, in order, with none of an epoch's RNG draws (`train_on_batch` & co.)."""
+        return _strip_none(self._slice(None, 0, self._size))
+
     def __iter__(self):
         if self._steps is None:
             order = self._epoch_order()
