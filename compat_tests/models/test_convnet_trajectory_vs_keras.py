@@ -1,7 +1,7 @@
 """A small convnet trains on Keras's trajectory: Conv2D/MaxPooling2D/BatchNormalization/Dropout/Flatten/Dense.
 
 Same initial weights (copied from Keras) and the same global seed before each fit (dropout masks); two epochs with
-`shuffle=False`; history and trained weights within 2e-4 (issue 6's convnet criterion).
+`shuffle=False`; history and trained weights within 1e-6 (they are bit-identical here; issue 6 asked for 2e-4).
 """
 
 import keras
@@ -44,9 +44,9 @@ def test_convnet_two_epochs_follow_keras():
     their_history = theirs.fit(x, y, **kwargs).history
     assert sorted(our_history) == sorted(their_history)
     for key, values in their_history.items():
-        np.testing.assert_allclose(our_history[key], values, atol=2e-4, err_msg=key)
+        np.testing.assert_allclose(our_history[key], values, atol=1e-6, err_msg=key)
     for our_weight, their_weight in zip(ours.get_weights(), theirs.get_weights()):
-        np.testing.assert_allclose(our_weight, np.asarray(their_weight), atol=2e-4)
+        np.testing.assert_allclose(our_weight, np.asarray(their_weight), atol=1e-6)
     np.testing.assert_allclose(ours.predict(x[:8], verbose=0), np.asarray(theirs.predict(x[:8], verbose=0)),
                                atol=1e-5)
 
