@@ -30,7 +30,7 @@ def hard_swish(x):
 def _batch_norm(name):
     from kerasbridge import layers
 
-    return layers.BatchNormalization(axis=-1 if _zoo.channels_last() else 1, epsilon=1e-3, momentum=0.999, name=name)
+    return layers.BatchNormalization(axis=_zoo.channel_axis(-1), epsilon=1e-3, momentum=0.999, name=name)
 
 
 def se_block(inputs, filters, se_ratio, prefix):
@@ -66,7 +66,7 @@ def inverted_res_block(x, expansion, filters, kernel_size, stride, se_ratio, act
 
     shortcut = x
     prefix = "expanded_conv_"
-    in_filters = x.shape[-1 if _zoo.channels_last() else 1]
+    in_filters = x.shape[_zoo.channel_axis(-1)]
     if block_id:
         prefix = f"expanded_conv_{block_id}_"
         x = layers.Conv2D(make_divisible(in_filters * expansion), kernel_size=1, padding="same", use_bias=False,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kerasbridge.applications._zoo import channels_last
+from kerasbridge.applications._zoo import channel_axis
 
 BN_EPSILON = 1.001e-5
 
@@ -10,7 +10,7 @@ BN_EPSILON = 1.001e-5
 def _batch_norm(name):
     from kerasbridge import layers
 
-    return layers.BatchNormalization(axis=3 if channels_last() else 1, epsilon=BN_EPSILON, name=name)
+    return layers.BatchNormalization(axis=channel_axis(), epsilon=BN_EPSILON, name=name)
 
 
 def residual_block_v1(x, filters, kernel_size=3, stride=1, conv_shortcut=True, name=None):

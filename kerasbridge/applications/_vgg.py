@@ -23,13 +23,9 @@ def build_vgg(convs_per_block, weights_name, weights_hashes, include_top, weight
         A `Model` instance.
     """
     from kerasbridge import layers
-    from kerasbridge.backend import image_data_format
 
     _zoo.check_weights_and_classes(weights, include_top, classes)
-    input_shape = imagenet_utils.obtain_input_shape(
-        input_shape, default_size=224, min_size=32, data_format=image_data_format(),
-        require_flatten=include_top, weights=weights,
-    )
+    input_shape = _zoo.resolve_input_shape(input_shape, 224, 32, include_top, weights)
     img_input = _zoo.image_input(input_tensor, input_shape)
     x = img_input
     for block, (filters, convs) in enumerate(zip(BLOCK_FILTERS, convs_per_block), start=1):
@@ -46,12 +42,10 @@ def build_vgg(convs_per_block, weights_name, weights_hashes, include_top, weight
     else:
         x = _zoo.pooling_head(x, pooling)
 
-    model = _zoo.functional_model(input_tensor, img_input, x, name)
     suffix = "" if include_top else "_notop"
     file_name = f"{weights_name}_weights_tf_dim_ordering_tf_kernels{suffix}.h5"
     pretrained = (file_name, f"{WEIGHTS_BASE}{weights_name}/{file_name}", weights_hashes[0 if include_top else 1])
-    _zoo.load_weights(model, weights, pretrained)
-    return model
+    return _zoo.assemble_model(input_tensor, img_input, x, name, weights, pretrained)
 
 
 VGG_DOC = """Instantiates the {name} architecture.
@@ -62,15 +56,24 @@ VGG_DOC = """Instantiates the {name} architecture.
     scaling). The default input size is 224x224; images must be at least 32x32.
 """ + _zoo.COMMON_ARGS_DOC
 
-PREPROCESS_DOC = """Preprocesses images for VGG: RGB to BGR, then the ImageNet mean is subtracted per channel.
+
+def vgg_constructor(depth, convs_per_block, weights_hashes, module_name):
+    """The public constructor `VGG{depth}` of module `module_name`, named and documented as in Keras.
 
     Args:
-        x: Array or tensor of images, 3D or 4D, values in `[0, 255]`.
-        data_format: `"channels_first"`, `"channels_last"` or `None` (the global setting).
+        depth: 16 or 19.
+        convs_per_block: Number of 3x3 convolutions in each of the five blocks.
+        weights_hashes: md5 digests `(with top, without top)` of Keras's published weight files.
+        module_name: `__name__` of the module that exports the constructor.
+    """
+    weights_name = f"vgg{depth}"
 
-    Returns:
-        The preprocessed images.
+    def constructor(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None,
+                    classes=1000, classifier_activation="softmax", name=weights_name):
+        return build_vgg(convs_per_block, weights_name, weights_hashes, include_top, weights, input_tensor,
+                         input_shape, pooling, classes, classifier_activation, name)
 
-    Raises:
-        ValueError: On an unknown `data_format`.
-"""
+    constructor.__name__ = constructor.__qualname__ = f"VGG{depth}"
+    constructor.__doc__ = VGG_DOC.format(name=f"VGG{depth}", module=weights_name)
+    constructor.__module__ = module_name
+    return constructor

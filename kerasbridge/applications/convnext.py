@@ -4,8 +4,8 @@ With `include_preprocessing=True` (the default) the models normalize their input
 take float pixels in `[0, 255]` and `preprocess_input` is the identity.
 """
 
-from kerasbridge import backend, layers
-from kerasbridge.applications import _b_utils, imagenet_utils
+from kerasbridge import layers
+from kerasbridge.applications import _zoo, imagenet_utils
 from kerasbridge.applications.convnext_layer_scale import LayerScale
 from kerasbridge.models import Sequential
 
@@ -85,19 +85,15 @@ def _downsampling_stages(name, channels):
 def _convnext(variant, *, include_top, include_preprocessing, weights, input_tensor, input_shape, pooling,
               classes, classifier_activation, name):
     depths, channels, hash_top, hash_no_top = _VARIANTS[variant]
-    if backend.image_data_format() == "channels_first":
-        raise ValueError(
-            "ConvNeXt does not support the `channels_first` image data format. Switch to `channels_last` "
-            "by editing your local config file at ~/.keras/keras.json"
-        )
-    _b_utils.check_weights_argument(weights, include_top, classes, classifier_activation)
+    _zoo.require_channels_last("ConvNeXt")
+    _zoo.check_weights_argument(weights, include_top, classes, classifier_activation)
     if weights == "imagenet" and f"convnext_{variant}" not in name:
         raise ValueError(
             f'Model name "{name}" does not match weights variant "convnext_{variant}". When using imagenet '
             f'weights, model name must contain the weights variant (e.g., "convnext_{variant}").'
         )
-    input_shape = _b_utils.resolve_input_shape(input_shape, 224, 32, include_top, weights)
-    img_input = _b_utils.image_input(input_tensor, input_shape)
+    input_shape = _zoo.resolve_input_shape(input_shape, 224, 32, include_top, weights)
+    img_input = _zoo.image_input(input_tensor, input_shape)
     x = img_input
 
     if include_preprocessing and input_shape[-1] == 3:
@@ -117,39 +113,22 @@ def _convnext(variant, *, include_top, include_preprocessing, weights, input_ten
         x = layers.LayerNormalization(epsilon=_LN_EPSILON, name=f"{name}_head_layernorm")(x)
         x = layers.Dense(classes, activation=classifier_activation, name=f"{name}_head_dense")(x)
     else:
-        if pooling == "avg":
-            x = layers.GlobalAveragePooling2D()(x)
-        elif pooling == "max":
-            x = layers.GlobalMaxPooling2D()(x)
+        x = _zoo.pooling_head(x, pooling)
         x = layers.LayerNormalization(epsilon=_LN_EPSILON)(x)
 
     file_name = f"convnext_{variant}" + (".h5" if include_top else "_notop.h5")
     file_hash = hash_top if include_top else hash_no_top
-    return _b_utils.assemble_model(input_tensor, img_input, x, name, weights,
-                                   imagenet_file=(file_name, _WEIGHTS_URL + file_name, file_hash))
+    return _zoo.assemble_model(input_tensor, img_input, x, name, weights,
+                               (file_name, _WEIGHTS_URL + file_name, file_hash))
 
 
 _CONSTRUCTOR_DOC = """Instantiates the ConvNeXt{variant} architecture.
 
-    Args:
-        include_top: Whether to put the global-pooling + LayerNorm + `Dense` classifier on top.
-        include_preprocessing: Whether the model normalizes its `[0, 255]` inputs itself (keep `True`
-            with `"imagenet"` weights).
-        weights: `None` (random initialization), `"imagenet"` (downloads the pretrained weights)
-            or the path of a weights file to load.
-        input_tensor: Optional Keras tensor (the output of `layers.Input()`) to use as the model input.
-        input_shape: Optional shape tuple, only when `include_top` is `False`; height and width
-            must be at least 32.
-        pooling: Pooling applied when `include_top` is `False`: `None` (4D feature map), `"avg"`
-            or `"max"` (global pooling, 2D output); a LayerNorm follows in every case.
-        classes: Number of classes of the classifier (1000 for `"imagenet"` weights).
-        classifier_activation: Activation of the classifier layer (`None` returns logits); only
-            `None` or `"softmax"` with pretrained weights.
-        name: Name of the model; it prefixes every layer name.
-
-    Returns:
-        A `Model` instance.
-    """
+    Reference: [A ConvNet for the 2020s](https://arxiv.org/abs/2201.03545). With
+    `include_preprocessing=True` the model takes float pixels in `[0, 255]`. Images must be at least
+    32x32. The model name prefixes every layer name, and a LayerNorm follows the optional pooling of
+    a headless model.
+""" + _zoo.args_doc(_zoo.INCLUDE_PREPROCESSING_ARG)
 
 
 def _make_constructor(variant, public_name):
@@ -173,27 +152,4 @@ ConvNeXtLarge = _make_constructor("large", "ConvNeXtLarge")
 ConvNeXtXLarge = _make_constructor("xlarge", "ConvNeXtXLarge")
 
 
-def preprocess_input(x, data_format=None):
-    """The identity: ConvNeXt models preprocess their inputs themselves.
-
-    Args:
-        x: A floating point array or tensor of pixels in `[0, 255]`.
-        data_format: Unused; kept for API compatibility.
-
-    Returns:
-        `x`, unchanged.
-    """
-    return x
-
-
-def decode_predictions(preds, top=5):
-    """Decode ImageNet predictions into `(class_name, class_description, score)` tuples.
-
-    Args:
-        preds: Array of predictions, shape `(samples, 1000)`.
-        top: Number of top guesses to return per sample.
-
-    Returns:
-        One list of `top` tuples per sample.
-    """
-    return imagenet_utils.decode_predictions(preds, top=top)
+preprocess_input, decode_predictions = imagenet_utils.preprocessing_functions(None, __name__, "ConvNeXt")

@@ -4,8 +4,8 @@ Inputs are preprocessed with `preprocess_input` ("torch" mode: scaled to `[0, 1]
 with the ImageNet mean and standard deviation per channel).
 """
 
-from kerasbridge import backend, layers
-from kerasbridge.applications import _b_utils, imagenet_utils
+from kerasbridge import layers
+from kerasbridge.applications import _zoo, imagenet_utils
 
 _WEIGHTS_URL = "https://storage.googleapis.com/tensorflow/keras-applications/densenet/"
 
@@ -21,7 +21,7 @@ _BN_EPSILON = 1.001e-5
 
 
 def _batch_norm(name):
-    return layers.BatchNormalization(axis=_b_utils.channel_axis(), epsilon=_BN_EPSILON, name=name)
+    return layers.BatchNormalization(axis=_zoo.channel_axis(), epsilon=_BN_EPSILON, name=name)
 
 
 def _conv_block(x, name):
@@ -32,7 +32,7 @@ def _conv_block(x, name):
     y = _batch_norm(f"{name}_1_bn")(y)
     y = layers.Activation("relu", name=f"{name}_1_relu")(y)
     y = layers.Conv2D(_GROWTH_RATE, 3, padding="same", use_bias=False, name=f"{name}_2_conv")(y)
-    return layers.Concatenate(axis=_b_utils.channel_axis(), name=f"{name}_concat")([x, y])
+    return layers.Concatenate(axis=_zoo.channel_axis(), name=f"{name}_concat")([x, y])
 
 
 def _dense_block(x, num_blocks, name):
@@ -43,7 +43,7 @@ def _dense_block(x, num_blocks, name):
 
 def _transition_block(x, compression, name):
     """BN-ReLU-1x1 conv that shrinks the channels by `compression`, then 2x2 average pooling."""
-    axis = _b_utils.channel_axis()
+    axis = _zoo.channel_axis()
     x = _batch_norm(f"{name}_bn")(x)
     x = layers.Activation("relu", name=f"{name}_relu")(x)
     x = layers.Conv2D(int(x.shape[axis] * compression), 1, use_bias=False, name=f"{name}_conv")(x)
@@ -53,14 +53,10 @@ def _transition_block(x, compression, name):
 def _densenet(depth, *, include_top, weights, input_tensor, input_shape, pooling, classes,
               classifier_activation, name):
     blocks, hash_top, hash_no_top = _VARIANTS[depth]
-    if backend.image_data_format() == "channels_first":
-        raise ValueError(
-            "DenseNet does not support the `channels_first` image data format. Switch to `channels_last` "
-            "by editing your local config file at ~/.keras/keras.json"
-        )
-    _b_utils.check_weights_argument(weights, include_top, classes, classifier_activation)
-    input_shape = _b_utils.resolve_input_shape(input_shape, 224, 32, include_top, weights)
-    img_input = _b_utils.image_input(input_tensor, input_shape)
+    _zoo.require_channels_last("DenseNet")
+    _zoo.check_weights_argument(weights, include_top, classes, classifier_activation)
+    input_shape = _zoo.resolve_input_shape(input_shape, 224, 32, include_top, weights)
+    img_input = _zoo.image_input(input_tensor, input_shape)
 
     x = layers.ZeroPadding2D(padding=((3, 3), (3, 3)))(img_input)
     x = layers.Conv2D(64, 7, strides=2, use_bias=False, name="conv1_conv")(x)
@@ -76,39 +72,22 @@ def _densenet(depth, *, include_top, weights, input_tensor, input_shape, pooling
 
     x = _batch_norm("bn")(x)
     x = layers.Activation("relu", name="relu")(x)
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = _b_utils.pooling_head(x, pooling)
+    x = _zoo.classifier_head(x, include_top=include_top, pooling=pooling, classes=classes,
+                             classifier_activation=classifier_activation, weights=weights, named_pooling=True)
 
     file_name = f"densenet{depth}_weights_tf_dim_ordering_tf_kernels" + (".h5" if include_top else "_notop.h5")
     file_hash = hash_top if include_top else hash_no_top
-    return _b_utils.assemble_model(input_tensor, img_input, x, name, weights,
-                                   imagenet_file=(file_name, _WEIGHTS_URL + file_name, file_hash))
+    return _zoo.assemble_model(input_tensor, img_input, x, name, weights,
+                               (file_name, _WEIGHTS_URL + file_name, file_hash))
 
 
 _CONSTRUCTOR_DOC = """Instantiates the DenseNet{depth} architecture.
 
-    Preprocess inputs with `kerasbridge.applications.densenet.preprocess_input`.
-
-    Args:
-        include_top: Whether to put the global-pooling + `Dense` classifier on top.
-        weights: `None` (random initialization), `"imagenet"` (downloads the pretrained weights)
-            or the path of a weights file to load.
-        input_tensor: Optional Keras tensor (the output of `layers.Input()`) to use as the model input.
-        input_shape: Optional shape tuple, only when `include_top` is `False` (otherwise it must be
-            `(224, 224, 3)`); height and width must be at least 32.
-        pooling: Pooling applied when `include_top` is `False`: `None` (4D feature map), `"avg"`
-            or `"max"` (global pooling, 2D output).
-        classes: Number of classes of the classifier (1000 for `"imagenet"` weights).
-        classifier_activation: Activation of the classifier layer (`None` returns logits); only
-            `None` or `"softmax"` with pretrained weights.
-        name: Name of the model.
-
-    Returns:
-        A `Model` instance.
-    """
+    Reference: [Densely Connected Convolutional Networks](https://arxiv.org/abs/1608.06993).
+    Expects inputs prepared by `keras.applications.densenet.preprocess_input` (pixels scaled to
+    `[0, 1]`, then normalized per channel). The default input size is 224x224; images must be at
+    least 32x32.
+""" + _zoo.COMMON_ARGS_DOC
 
 
 def _make_constructor(depth):
@@ -129,27 +108,4 @@ DenseNet169 = _make_constructor(169)
 DenseNet201 = _make_constructor(201)
 
 
-def preprocess_input(x, data_format=None):
-    """Scale pixels to `[0, 1]`, then normalize each channel with the ImageNet mean and std ("torch" mode).
-
-    Args:
-        x: A float numpy array or tensor of RGB pixels in `[0, 255]`, 3D or 4D.
-        data_format: `"channels_last"` or `"channels_first"`; defaults to `image_data_format()`.
-
-    Returns:
-        The preprocessed array or tensor.
-    """
-    return imagenet_utils.preprocess_input(x, data_format=data_format, mode="torch")
-
-
-def decode_predictions(preds, top=5):
-    """Decode ImageNet predictions into `(class_name, class_description, score)` tuples.
-
-    Args:
-        preds: Array of predictions, shape `(samples, 1000)`.
-        top: Number of top guesses to return per sample.
-
-    Returns:
-        One list of `top` tuples per sample.
-    """
-    return imagenet_utils.decode_predictions(preds, top=top)
+preprocess_input, decode_predictions = imagenet_utils.preprocessing_functions("torch", __name__, "DenseNet")

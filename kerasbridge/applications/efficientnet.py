@@ -7,7 +7,7 @@ pixels in `[0, 255]` and `preprocess_input` is the identity.
 import math
 
 from kerasbridge import initializers, layers
-from kerasbridge.applications import _b_utils, imagenet_utils
+from kerasbridge.applications import _zoo, imagenet_utils
 
 _WEIGHTS_URL = "https://storage.googleapis.com/keras-applications/"
 
@@ -74,7 +74,7 @@ def _scaled_repeats(repeats, depth_coefficient):
 def _mobile_inverted_block(inputs, *, name, activation, drop_rate, filters_in, filters_out, kernel_size,
                            strides, expand_ratio, se_ratio):
     """Expansion 1x1 conv, depthwise conv, squeeze-excite, projection 1x1 conv and (maybe) a residual add."""
-    axis = _b_utils.channel_axis()
+    axis = _zoo.channel_axis()
     expanded = filters_in * expand_ratio
     x = inputs
     if expand_ratio != 1:
@@ -118,10 +118,10 @@ def _mobile_inverted_block(inputs, *, name, activation, drop_rate, filters_in, f
 def _efficientnet(variant, *, include_top, weights, input_tensor, input_shape, pooling, classes,
                   classifier_activation, name, activation="swish", drop_connect_rate=0.2):
     width, depth, default_size, dropout_rate = _SCALING[variant]
-    _b_utils.check_weights_argument(weights, include_top, classes, classifier_activation)
-    input_shape = _b_utils.resolve_input_shape(input_shape, default_size, 32, include_top, weights)
-    img_input = _b_utils.image_input(input_tensor, input_shape)
-    axis = _b_utils.channel_axis()
+    _zoo.check_weights_argument(weights, include_top, classes, classifier_activation)
+    input_shape = _zoo.resolve_input_shape(input_shape, default_size, 32, include_top, weights)
+    img_input = _zoo.image_input(input_tensor, input_shape)
+    axis = _zoo.channel_axis()
 
     x = layers.Rescaling(1.0 / 255.0)(img_input)
     x = layers.Normalization(axis=axis)(x)
@@ -160,42 +160,22 @@ def _efficientnet(variant, *, include_top, weights, input_tensor, input_shape, p
                       kernel_initializer=_conv_initializer(), name="top_conv")(x)
     x = layers.BatchNormalization(axis=axis, name="top_bn")(x)
     x = layers.Activation(activation, name="top_activation")(x)
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        if dropout_rate > 0:
-            x = layers.Dropout(dropout_rate, name="top_dropout")(x)
-        x = layers.Dense(classes, activation=classifier_activation, kernel_initializer=_dense_initializer(),
-                         name="predictions")(x)
-    else:
-        x = _b_utils.pooling_head(x, pooling)
+    x = _zoo.classifier_head(x, include_top=include_top, pooling=pooling, classes=classes,
+                             classifier_activation=classifier_activation, weights=weights, named_pooling=True,
+                             dropout_rate=dropout_rate, kernel_initializer=_dense_initializer())
 
     file_name = f"efficientnet{variant}" + (".h5" if include_top else "_notop.h5")
     file_hash = _WEIGHT_HASHES[variant][0 if include_top else 1]
-    return _b_utils.assemble_model(input_tensor, img_input, x, name, weights,
-                                   imagenet_file=(file_name, _WEIGHTS_URL + file_name, file_hash))
+    return _zoo.assemble_model(input_tensor, img_input, x, name, weights,
+                               (file_name, _WEIGHTS_URL + file_name, file_hash))
 
 
 _CONSTRUCTOR_DOC = """Instantiates the EfficientNet{variant} architecture.
 
-    The model includes its preprocessing: feed float pixels in `[0, 255]`.
-
-    Args:
-        include_top: Whether to put the global-pooling + dropout + `Dense` classifier on top.
-        weights: `None` (random initialization), `"imagenet"` (downloads the pretrained weights)
-            or the path of a weights file to load.
-        input_tensor: Optional Keras tensor (the output of `layers.Input()`) to use as the model input.
-        input_shape: Optional shape tuple, only when `include_top` is `False`; height and width
-            must be at least 32.
-        pooling: Pooling applied when `include_top` is `False`: `None` (4D feature map), `"avg"`
-            or `"max"` (global pooling, 2D output).
-        classes: Number of classes of the classifier (1000 for `"imagenet"` weights).
-        classifier_activation: Activation of the classifier layer (`None` returns logits); only
-            `None` or `"softmax"` with pretrained weights.
-        name: Name of the model.
-
-    Returns:
-        A `Model` instance.
-    """
+    Reference: [EfficientNet: Rethinking Model Scaling for Convolutional Neural Networks](
+    https://arxiv.org/abs/1905.11946). The model includes its preprocessing: feed float pixels in
+    `[0, 255]`. Images must be at least 32x32.
+""" + _zoo.COMMON_ARGS_DOC
 
 
 def _make_constructor(variant):
@@ -221,27 +201,4 @@ EfficientNetB6 = _make_constructor("b6")
 EfficientNetB7 = _make_constructor("b7")
 
 
-def preprocess_input(x, data_format=None):
-    """The identity: EfficientNet models preprocess their inputs themselves.
-
-    Args:
-        x: A floating point array or tensor of pixels in `[0, 255]`.
-        data_format: Unused; kept for API compatibility.
-
-    Returns:
-        `x`, unchanged.
-    """
-    return x
-
-
-def decode_predictions(preds, top=5):
-    """Decode ImageNet predictions into `(class_name, class_description, score)` tuples.
-
-    Args:
-        preds: Array of predictions, shape `(samples, 1000)`.
-        top: Number of top guesses to return per sample.
-
-    Returns:
-        One list of `top` tuples per sample.
-    """
-    return imagenet_utils.decode_predictions(preds, top=top)
+preprocess_input, decode_predictions = imagenet_utils.preprocessing_functions(None, __name__, "EfficientNet")

@@ -7,7 +7,8 @@ float pixels in `[0, 255]` and `preprocess_input` is the identity.
 import math
 
 from kerasbridge import initializers, layers
-from kerasbridge.applications import _b_utils, imagenet_utils
+from kerasbridge.applications import _zoo, imagenet_utils
+from kerasbridge.applications.efficientnet import _conv_initializer, _dense_initializer
 
 _WEIGHTS_URL = "https://storage.googleapis.com/tensorflow/keras-applications/efficientnet_v2/"
 
@@ -80,14 +81,6 @@ _KERNEL_SIZE = 3
 _BN_MOMENTUM = 0.9
 
 
-def _conv_initializer():
-    return initializers.VarianceScaling(scale=2.0, mode="fan_out", distribution="truncated_normal")
-
-
-def _dense_initializer():
-    return initializers.VarianceScaling(scale=1.0 / 3.0, mode="fan_out", distribution="uniform")
-
-
 def _scaled_filters(filters, width_coefficient, divisor=8, min_depth=8):
     target = filters * width_coefficient
     return int(max(min_depth or divisor, int(target + divisor / 2) // divisor * divisor))
@@ -99,13 +92,13 @@ def _conv(filters, kernel_size, name, strides=1, activation=None, use_bias=False
 
 
 def _batch_norm(name):
-    return layers.BatchNormalization(axis=_b_utils.channel_axis(), momentum=_BN_MOMENTUM, name=name)
+    return layers.BatchNormalization(axis=_zoo.channel_axis(), momentum=_BN_MOMENTUM, name=name)
 
 
 def _squeeze_excite(x, filters, filters_in, se_ratio, activation, name):
     squeezed = max(1, int(filters_in * se_ratio))
     se = layers.GlobalAveragePooling2D(name=f"{name}se_squeeze")(x)
-    se_shape = (1, 1, filters) if _b_utils.channel_axis() == 3 else (filters, 1, 1)
+    se_shape = (1, 1, filters) if _zoo.channel_axis() == 3 else (filters, 1, 1)
     se = layers.Reshape(se_shape, name=f"{name}se_reshape")(se)
     se = _conv(squeezed, 1, f"{name}se_reduce", activation=activation, use_bias=True)(se)
     se = _conv(filters, 1, f"{name}se_expand", activation="sigmoid", use_bias=True)(se)
@@ -151,10 +144,10 @@ def _efficientnet_v2(variant, *, include_top, weights, input_tensor, input_shape
                      dropout_rate=0.2, drop_connect_rate=0.2):
     width, depth, default_size = _SCALING[variant]
     stages = _STAGES[variant]
-    _b_utils.check_weights_argument(weights, include_top, classes, classifier_activation)
-    input_shape = _b_utils.resolve_input_shape(input_shape, default_size, 32, include_top, weights)
-    img_input = _b_utils.image_input(input_tensor, input_shape)
-    axis = _b_utils.channel_axis()
+    _zoo.check_weights_argument(weights, include_top, classes, classifier_activation)
+    input_shape = _zoo.resolve_input_shape(input_shape, default_size, 32, include_top, weights)
+    img_input = _zoo.image_input(input_tensor, input_shape)
+    axis = _zoo.channel_axis()
 
     x = img_input
     if include_preprocessing:
@@ -193,41 +186,23 @@ def _efficientnet_v2(variant, *, include_top, weights, input_tensor, input_shape
     x = _conv(_scaled_filters(1280, width), 1, "top_conv")(x)
     x = _batch_norm("top_bn")(x)
     x = layers.Activation(activation, name="top_activation")(x)
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        if dropout_rate > 0:
-            x = layers.Dropout(dropout_rate, name="top_dropout")(x)
-        x = layers.Dense(classes, activation=classifier_activation, kernel_initializer=_dense_initializer(),
-                         bias_initializer=initializers.Constant(0.0), name="predictions")(x)
-    else:
-        x = _b_utils.pooling_head(x, pooling)
+    x = _zoo.classifier_head(x, include_top=include_top, pooling=pooling, classes=classes,
+                             classifier_activation=classifier_activation, weights=weights, named_pooling=True,
+                             dropout_rate=dropout_rate, kernel_initializer=_dense_initializer(),
+                             bias_initializer=initializers.Constant(0.0))
 
     file_name = f"efficientnetv2-{variant}" + (".h5" if include_top else "_notop.h5")
     file_hash = _WEIGHT_HASHES[variant][0 if include_top else 1]
-    return _b_utils.assemble_model(input_tensor, img_input, x, name, weights,
-                                   imagenet_file=(file_name, _WEIGHTS_URL + file_name, file_hash))
+    return _zoo.assemble_model(input_tensor, img_input, x, name, weights,
+                               (file_name, _WEIGHTS_URL + file_name, file_hash))
 
 
 _CONSTRUCTOR_DOC = """Instantiates the EfficientNetV2{variant} architecture.
 
-    Args:
-        include_top: Whether to put the global-pooling + dropout + `Dense` classifier on top.
-        weights: `None` (random initialization), `"imagenet"` (downloads the pretrained weights)
-            or the path of a weights file to load.
-        input_tensor: Optional Keras tensor (the output of `layers.Input()`) to use as the model input.
-        input_shape: Optional shape tuple, only when `include_top` is `False`; height and width
-            must be at least 32.
-        pooling: Pooling applied when `include_top` is `False`: `None` (4D feature map), `"avg"`
-            or `"max"` (global pooling, 2D output).
-        classes: Number of classes of the classifier (1000 for `"imagenet"` weights).
-        classifier_activation: Activation of the classifier layer (`None` returns logits); only
-            `None` or `"softmax"` with pretrained weights.
-        include_preprocessing: Whether the model rescales its `[0, 255]` inputs itself.
-        name: Name of the model.
-
-    Returns:
-        A `Model` instance.
-    """
+    Reference: [EfficientNetV2: Smaller Models and Faster Training](https://arxiv.org/abs/2104.00298).
+    With `include_preprocessing=True` the model takes float pixels in `[0, 255]`. Images must be
+    at least 32x32.
+""" + _zoo.args_doc(_zoo.INCLUDE_PREPROCESSING_ARG)
 
 
 def _make_constructor(variant):
@@ -254,27 +229,4 @@ EfficientNetV2M = _make_constructor("m")
 EfficientNetV2L = _make_constructor("l")
 
 
-def preprocess_input(x, data_format=None):
-    """The identity: EfficientNetV2 models preprocess their inputs themselves.
-
-    Args:
-        x: A floating point array or tensor of pixels in `[0, 255]`.
-        data_format: Unused; kept for API compatibility.
-
-    Returns:
-        `x`, unchanged.
-    """
-    return x
-
-
-def decode_predictions(preds, top=5):
-    """Decode ImageNet predictions into `(class_name, class_description, score)` tuples.
-
-    Args:
-        preds: Array of predictions, shape `(samples, 1000)`.
-        top: Number of top guesses to return per sample.
-
-    Returns:
-        One list of `top` tuples per sample.
-    """
-    return imagenet_utils.decode_predictions(preds, top=top)
+preprocess_input, decode_predictions = imagenet_utils.preprocessing_functions(None, __name__, "EfficientNetV2")

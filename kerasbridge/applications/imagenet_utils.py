@@ -281,3 +281,83 @@ def validate_activation(classifier_activation, weights):
             "Only `None` and `softmax` activations are allowed for the `classifier_activation` argument when "
             f"using pretrained weights, with `include_top=True`; Received: classifier_activation={resolved}"
         )
+
+
+# What `preprocess_input` does to the pixels, per mode (`None`: the model preprocesses its inputs itself).
+_MODE_SUMMARIES = {
+    "caffe": "RGB to BGR, then the ImageNet mean is subtracted per channel (no scaling)",
+    "tf": "pixels scaled from `[0, 255]` to `[-1, 1]`",
+    "torch": "pixels scaled to `[0, 1]`, then each channel normalized with the ImageNet mean and std",
+}
+
+_PREPROCESS_DOC = """Preprocesses images for {model}: {summary}.
+
+    Args:
+        x: Array or tensor of RGB images, 3D or 4D, values in `[0, 255]`.
+        data_format: `"channels_first"`, `"channels_last"` or `None` (the global setting).
+
+    Returns:
+        The preprocessed images.
+
+    Raises:
+        ValueError: On an unknown `data_format`.
+"""
+
+_IDENTITY_PREPROCESS_DOC = """The identity: {model} models preprocess their inputs themselves.
+
+    Kept for API consistency with the other model-zoo modules.
+
+    Args:
+        x: Array or tensor of images, pixels in `[0, 255]`.
+        data_format: Unused.
+
+    Returns:
+        `x`, unchanged.
+"""
+
+_DECODE_DOC = """Decodes {model} ImageNet predictions into `(class_name, class_description, score)` tuples.
+
+    Args:
+        preds: Array or tensor of shape `(samples, 1000)`.
+        top: How many top guesses to return per sample. Defaults to `5`.
+
+    Returns:
+        One list of tuples per sample, best first.
+"""
+
+
+def preprocessing_functions(mode, module_name, model):
+    """The `preprocess_input` and `decode_predictions` functions of a model-zoo module.
+
+    Args:
+        mode: The `preprocess_input` mode (`"caffe"`, `"tf"` or `"torch"`), or `None` for models
+            that preprocess their inputs themselves (then `preprocess_input` returns its input).
+        module_name: The module that exports the functions (its `__name__`).
+        model: The model family named in the docstrings, e.g. `"ResNet"`.
+
+    Returns:
+        `(preprocess_input, decode_predictions)`, with the module's `__module__` and their own
+        `__name__`, `__qualname__` and docstrings.
+    """
+    if mode is not None and mode not in _MODES:
+        raise ValueError(f"Expected mode to be one of `caffe`, `tf` or `torch`. Received: mode={mode}")
+
+    if mode is None:
+        def preprocess(x, data_format=None):
+            return x
+
+        preprocess.__doc__ = _IDENTITY_PREPROCESS_DOC.format(model=model)
+    else:
+        def preprocess(x, data_format=None):
+            return preprocess_input(x, data_format=data_format, mode=mode)
+
+        preprocess.__doc__ = _PREPROCESS_DOC.format(model=model, summary=_MODE_SUMMARIES[mode])
+
+    def decode(preds, top=5):
+        return decode_predictions(preds, top=top)
+
+    decode.__doc__ = _DECODE_DOC.format(model=model)
+    for function, name in ((preprocess, "preprocess_input"), (decode, "decode_predictions")):
+        function.__name__ = function.__qualname__ = name
+        function.__module__ = module_name
+    return preprocess, decode

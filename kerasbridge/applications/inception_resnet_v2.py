@@ -4,8 +4,8 @@ Connections on Learning", AAAI 2017).
 Inputs are preprocessed with `preprocess_input` ("tf" mode: pixels scaled to `[-1, 1]`).
 """
 
-from kerasbridge import backend, layers
-from kerasbridge.applications import _b_utils, imagenet_utils
+from kerasbridge import layers
+from kerasbridge.applications import _zoo, imagenet_utils
 from kerasbridge.applications.inception_resnet_scale import CustomScaleLayer
 
 _WEIGHTS_URL = "https://storage.googleapis.com/tensorflow/keras-applications/inception_resnet_v2/"
@@ -19,10 +19,6 @@ _BLOCK_BRANCHES = {
     "block17": (((192, 1),), ((128, 1), (160, (1, 7)), (192, (7, 1)))),
     "block8": (((192, 1),), ((192, 1), (224, (1, 3)), (256, (3, 1)))),
 }
-
-
-def _axis():
-    return 1 if backend.image_data_format() == "channels_first" else 3
 
 
 def conv2d_bn(x, filters, kernel_size, strides=1, padding="same", activation="relu", use_bias=False, name=None):
@@ -43,7 +39,7 @@ def conv2d_bn(x, filters, kernel_size, strides=1, padding="same", activation="re
     """
     x = layers.Conv2D(filters, kernel_size, strides=strides, padding=padding, use_bias=use_bias, name=name)(x)
     if not use_bias:
-        x = layers.BatchNormalization(axis=_axis(), scale=False, name=None if name is None else f"{name}_bn")(x)
+        x = layers.BatchNormalization(axis=_zoo.channel_axis(), scale=False, name=None if name is None else f"{name}_bn")(x)
     if activation is not None:
         x = layers.Activation(activation, name=None if name is None else f"{name}_ac")(x)
     return x
@@ -74,7 +70,7 @@ def inception_resnet_block(x, scale, block_type, block_idx, activation="relu"):
         raise ValueError(
             f'Unknown Inception-ResNet block type. Expects "block35", "block17" or "block8", but got: {block_type}'
         )
-    axis = _axis()
+    axis = _zoo.channel_axis()
     block_name = f"{block_type}_{block_idx}"
     branches = [_chain(x, convs) for convs in _BLOCK_BRANCHES[block_type]]
     mixed = layers.Concatenate(axis=axis, name=f"{block_name}_mixed")(branches)
@@ -87,31 +83,10 @@ def inception_resnet_block(x, scale, block_type, block_idx, activation="relu"):
 
 def InceptionResNetV2(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None,
                       classes=1000, classifier_activation="softmax", name="inception_resnet_v2"):
-    """Instantiates the Inception-ResNet V2 architecture.
-
-    Preprocess inputs with `kerasbridge.applications.inception_resnet_v2.preprocess_input`.
-
-    Args:
-        include_top: Whether to put the global-pooling + `Dense` classifier on top.
-        weights: `None` (random initialization), `"imagenet"` (downloads the pretrained weights)
-            or the path of a weights file to load.
-        input_tensor: Optional Keras tensor (the output of `layers.Input()`) to use as the model input.
-        input_shape: Optional shape tuple, only when `include_top` is `False` (otherwise it must be
-            `(299, 299, 3)`); height and width must be at least 75.
-        pooling: Pooling applied when `include_top` is `False`: `None` (4D feature map), `"avg"`
-            or `"max"` (global pooling, 2D output).
-        classes: Number of classes of the classifier (1000 for `"imagenet"` weights).
-        classifier_activation: Activation of the classifier layer (`None` returns logits); only
-            `None` or `"softmax"` with pretrained weights.
-        name: Name of the model.
-
-    Returns:
-        A `Model` instance.
-    """
-    _b_utils.check_weights_argument(weights, include_top, classes, classifier_activation)
-    input_shape = _b_utils.resolve_input_shape(input_shape, 299, 75, include_top, weights)
-    img_input = _b_utils.image_input(input_tensor, input_shape)
-    axis = _axis()
+    _zoo.check_weights_argument(weights, include_top, classes, classifier_activation)
+    input_shape = _zoo.resolve_input_shape(input_shape, 299, 75, include_top, weights)
+    img_input = _zoo.image_input(input_tensor, input_shape)
+    axis = _zoo.channel_axis()
 
     x = conv2d_bn(img_input, 32, 3, strides=2, padding="valid")
     x = conv2d_bn(x, 32, 3, padding="valid")
@@ -149,40 +124,19 @@ def InceptionResNetV2(include_top=True, weights="imagenet", input_tensor=None, i
     x = inception_resnet_block(x, scale=1.0, activation=None, block_type="block8", block_idx=10)
     x = conv2d_bn(x, 1536, 1, name="conv_7b")
 
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    elif pooling == "avg":
-        x = layers.GlobalAveragePooling2D()(x)
-    elif pooling == "max":
-        x = layers.GlobalMaxPooling2D()(x)
+    x = _zoo.classifier_head(x, include_top=include_top, pooling=pooling, classes=classes,
+                             classifier_activation=classifier_activation, weights=weights)
 
     file_name, file_hash = _FILE_TOP if include_top else _FILE_NO_TOP
-    return _b_utils.assemble_model(input_tensor, img_input, x, name, weights,
-                                   imagenet_file=(file_name, _WEIGHTS_URL + file_name, file_hash))
+    return _zoo.assemble_model(input_tensor, img_input, x, name, weights,
+                               (file_name, _WEIGHTS_URL + file_name, file_hash))
 
 
-def preprocess_input(x, data_format=None):
-    """Scale pixels from `[0, 255]` to `[-1, 1]` ("tf" mode).
+InceptionResNetV2.__doc__ = """Instantiates the Inception-ResNet V2 architecture.
 
-    Args:
-        x: A float numpy array or tensor of RGB pixels in `[0, 255]`, 3D or 4D.
-        data_format: `"channels_last"` or `"channels_first"`; defaults to `image_data_format()`.
-
-    Returns:
-        The preprocessed array or tensor.
-    """
-    return imagenet_utils.preprocess_input(x, data_format=data_format, mode="tf")
-
-
-def decode_predictions(preds, top=5):
-    """Decode ImageNet predictions into `(class_name, class_description, score)` tuples.
-
-    Args:
-        preds: Array of predictions, shape `(samples, 1000)`.
-        top: Number of top guesses to return per sample.
-
-    Returns:
-        One list of `top` tuples per sample.
-    """
-    return imagenet_utils.decode_predictions(preds, top=top)
+    Reference: [Inception-v4, Inception-ResNet and the Impact of Residual Connections on Learning](
+    https://arxiv.org/abs/1602.07261). Expects inputs prepared by
+    `keras.applications.inception_resnet_v2.preprocess_input` (pixels scaled to `[-1, 1]`). The default input
+    size is 299x299; images must be at least 75x75.
+""" + _zoo.COMMON_ARGS_DOC
+preprocess_input, decode_predictions = imagenet_utils.preprocessing_functions("tf", __name__, "InceptionResNetV2")

@@ -3,18 +3,14 @@
 Inputs are preprocessed with `preprocess_input` ("tf" mode: pixels scaled to `[-1, 1]`).
 """
 
-from kerasbridge import backend, layers
-from kerasbridge.applications import _b_utils, imagenet_utils
+from kerasbridge import layers
+from kerasbridge.applications import _zoo, imagenet_utils
 
 _WEIGHTS_URL = "https://storage.googleapis.com/tensorflow/keras-applications/inception_v3/"
 _FILE_TOP = ("inception_v3_weights_tf_dim_ordering_tf_kernels.h5", "9a0d58056eeedaa3f26cb7ebd46da564")
 _FILE_NO_TOP = ("inception_v3_weights_tf_dim_ordering_tf_kernels_notop.h5", "bcbd6486424b2319ff4ef7d526e38f63")
 
 _DOWNSAMPLE = ((2, 2), "valid")
-
-
-def _axis():
-    return 1 if backend.image_data_format() == "channels_first" else 3
 
 
 def conv2d_bn(x, filters, num_row, num_col, padding="same", strides=(1, 1), name=None):
@@ -34,7 +30,7 @@ def conv2d_bn(x, filters, num_row, num_col, padding="same", strides=(1, 1), name
     """
     x = layers.Conv2D(filters, (num_row, num_col), strides=strides, padding=padding, use_bias=False,
                       name=None if name is None else f"{name}_conv")(x)
-    x = layers.BatchNormalization(axis=_axis(), scale=False, name=None if name is None else f"{name}_bn")(x)
+    x = layers.BatchNormalization(axis=_zoo.channel_axis(), scale=False, name=None if name is None else f"{name}_bn")(x)
     return layers.Activation("relu", name=name)(x)
 
 
@@ -60,7 +56,7 @@ def _block_35(x, pool_filters, name):
         _chain(x, [(64, 1, 1), (96, 3, 3), (96, 3, 3)]),
         _avg_pool_branch(x, pool_filters),
     ]
-    return layers.concatenate(branches, axis=_axis(), name=name)
+    return layers.concatenate(branches, axis=_zoo.channel_axis(), name=name)
 
 
 def _block_17(x, width, name):
@@ -71,12 +67,12 @@ def _block_17(x, width, name):
         _chain(x, [(width, 1, 1), (width, 7, 1), (width, 1, 7), (width, 7, 1), (192, 1, 7)]),
         _avg_pool_branch(x, 192),
     ]
-    return layers.concatenate(branches, axis=_axis(), name=name)
+    return layers.concatenate(branches, axis=_zoo.channel_axis(), name=name)
 
 
 def _block_8(x, index):
     """The 8x8 module whose 3x3 branches split into parallel 1x3 and 3x1 convs."""
-    axis = _axis()
+    axis = _zoo.channel_axis()
     branch1x1 = conv2d_bn(x, 320, 1, 1)
     branch3x3 = conv2d_bn(x, 384, 1, 1)
     branch3x3 = layers.concatenate([conv2d_bn(branch3x3, 384, 1, 3), conv2d_bn(branch3x3, 384, 3, 1)],
@@ -89,31 +85,10 @@ def _block_8(x, index):
 
 def InceptionV3(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None,
                 classes=1000, classifier_activation="softmax", name="inception_v3"):
-    """Instantiates the Inception V3 architecture.
-
-    Preprocess inputs with `kerasbridge.applications.inception_v3.preprocess_input`.
-
-    Args:
-        include_top: Whether to put the global-pooling + `Dense` classifier on top.
-        weights: `None` (random initialization), `"imagenet"` (downloads the pretrained weights)
-            or the path of a weights file to load.
-        input_tensor: Optional Keras tensor (the output of `layers.Input()`) to use as the model input.
-        input_shape: Optional shape tuple, only when `include_top` is `False` (otherwise it must be
-            `(299, 299, 3)`); height and width must be at least 75.
-        pooling: Pooling applied when `include_top` is `False`: `None` (4D feature map), `"avg"`
-            or `"max"` (global pooling, 2D output).
-        classes: Number of classes of the classifier (1000 for `"imagenet"` weights).
-        classifier_activation: Activation of the classifier layer (`None` returns logits); only
-            `None` or `"softmax"` with pretrained weights.
-        name: Name of the model.
-
-    Returns:
-        A `Model` instance.
-    """
-    _b_utils.check_weights_argument(weights, include_top, classes, classifier_activation)
-    input_shape = _b_utils.resolve_input_shape(input_shape, 299, 75, include_top, weights)
-    img_input = _b_utils.image_input(input_tensor, input_shape)
-    axis = _axis()
+    _zoo.check_weights_argument(weights, include_top, classes, classifier_activation)
+    input_shape = _zoo.resolve_input_shape(input_shape, 299, 75, include_top, weights)
+    img_input = _zoo.image_input(input_tensor, input_shape)
+    axis = _zoo.channel_axis()
 
     x = _chain(img_input, [(32, 3, 3, _DOWNSAMPLE), (32, 3, 3, ((1, 1), "valid")), (64, 3, 3)])
     x = layers.MaxPooling2D((3, 3), strides=(2, 2))(x)
@@ -146,40 +121,19 @@ def InceptionV3(include_top=True, weights="imagenet", input_tensor=None, input_s
     x = _block_8(x, 0)
     x = _block_8(x, 1)
 
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    elif pooling == "avg":
-        x = layers.GlobalAveragePooling2D()(x)
-    elif pooling == "max":
-        x = layers.GlobalMaxPooling2D()(x)
+    x = _zoo.classifier_head(x, include_top=include_top, pooling=pooling, classes=classes,
+                             classifier_activation=classifier_activation, weights=weights)
 
     file_name, file_hash = _FILE_TOP if include_top else _FILE_NO_TOP
-    return _b_utils.assemble_model(input_tensor, img_input, x, name, weights,
-                                   imagenet_file=(file_name, _WEIGHTS_URL + file_name, file_hash))
+    return _zoo.assemble_model(input_tensor, img_input, x, name, weights,
+                               (file_name, _WEIGHTS_URL + file_name, file_hash))
 
 
-def preprocess_input(x, data_format=None):
-    """Scale pixels from `[0, 255]` to `[-1, 1]` ("tf" mode).
+InceptionV3.__doc__ = """Instantiates the Inception V3 architecture.
 
-    Args:
-        x: A float numpy array or tensor of RGB pixels in `[0, 255]`, 3D or 4D.
-        data_format: `"channels_last"` or `"channels_first"`; defaults to `image_data_format()`.
-
-    Returns:
-        The preprocessed array or tensor.
-    """
-    return imagenet_utils.preprocess_input(x, data_format=data_format, mode="tf")
-
-
-def decode_predictions(preds, top=5):
-    """Decode ImageNet predictions into `(class_name, class_description, score)` tuples.
-
-    Args:
-        preds: Array of predictions, shape `(samples, 1000)`.
-        top: Number of top guesses to return per sample.
-
-    Returns:
-        One list of `top` tuples per sample.
-    """
-    return imagenet_utils.decode_predictions(preds, top=top)
+    Reference: [Rethinking the Inception Architecture for Computer Vision](
+    https://arxiv.org/abs/1512.00567). Expects inputs prepared by
+    `keras.applications.inception_v3.preprocess_input` (pixels scaled to `[-1, 1]`). The default input
+    size is 299x299; images must be at least 75x75.
+""" + _zoo.COMMON_ARGS_DOC
+preprocess_input, decode_predictions = imagenet_utils.preprocessing_functions("tf", __name__, "InceptionV3")

@@ -21,7 +21,7 @@ def _conv_block(inputs, filters, alpha, kernel=(3, 3), strides=(1, 1)):
     """Stem: convolution (`int(filters·alpha)` filters, no bias), batch norm, ReLU6."""
     from kerasbridge import layers
 
-    channel_axis = -1 if _zoo.channels_last() else 1
+    channel_axis = _zoo.channel_axis(-1)
     x = layers.Conv2D(int(filters * alpha), kernel, padding="same", use_bias=False, strides=strides,
                       name="conv1")(inputs)
     x = layers.BatchNormalization(axis=channel_axis, name="conv1_bn")(x)
@@ -32,7 +32,7 @@ def _depthwise_conv_block(inputs, pointwise_filters, alpha, depth_multiplier=1, 
     """Depthwise 3x3 (BN, ReLU6) then pointwise 1x1 (BN, ReLU6); strided blocks pad bottom/right first."""
     from kerasbridge import layers
 
-    channel_axis = -1 if _zoo.channels_last() else 1
+    channel_axis = _zoo.channel_axis(-1)
     x = inputs
     if strides != (1, 1):
         x = layers.ZeroPadding2D(((0, 1), (0, 1)), name=f"conv_pad_{block_id}")(x)
@@ -73,19 +73,15 @@ def MobileNet(input_shape=None, alpha=1.0, depth_multiplier=1, dropout=1e-3, inc
         A `Model` instance.
     """
     from kerasbridge import layers
-    from kerasbridge.backend import image_data_format
 
     _zoo.check_weights_and_classes(weights, include_top, classes, received=" Received weights={weights}")
     default_size = 224
     if input_shape is not None:
-        rows, cols = input_shape[:2] if _zoo.channels_last() else input_shape[1:3]
+        rows, cols = _zoo.image_size(input_shape)
         if rows == cols and rows in PRETRAINED_SIZES:
             default_size = rows
-    input_shape = imagenet_utils.obtain_input_shape(
-        input_shape, default_size=default_size, min_size=32, data_format=image_data_format(),
-        require_flatten=include_top, weights=weights,
-    )
-    rows, cols = input_shape[:2] if _zoo.channels_last() else input_shape[1:3]
+    input_shape = _zoo.resolve_input_shape(input_shape, default_size, 32, include_top, weights)
+    rows, cols = _zoo.image_size(input_shape)
     if weights == "imagenet":
         if depth_multiplier != 1:
             raise ValueError(
@@ -122,40 +118,12 @@ def MobileNet(input_shape=None, alpha=1.0, depth_multiplier=1, dropout=1e-3, inc
 
     if name is None:
         name = f"mobilenet_{alpha:0.2f}_{rows}"
-    model = _zoo.functional_model(input_tensor, img_input, x, name)
     pretrained = None
     if weights == "imagenet":
         suffix = "" if include_top else "_no_top"
         file_name = f"mobilenet_{PRETRAINED_ALPHAS[alpha]}_{rows}_tf{suffix}.h5"
         pretrained = (file_name, BASE_WEIGHT_PATH + file_name, None)
-    _zoo.load_weights(model, weights, pretrained)
-    return model
+    return _zoo.assemble_model(input_tensor, img_input, x, name, weights, pretrained)
 
 
-def preprocess_input(x, data_format=None):
-    """Preprocesses images for MobileNet: pixels scaled from `[0, 255]` to `[-1, 1]`.
-
-    Args:
-        x: Array or tensor of images, 3D or 4D, values in `[0, 255]`.
-        data_format: `"channels_first"`, `"channels_last"` or `None` (the global setting).
-
-    Returns:
-        The preprocessed images.
-
-    Raises:
-        ValueError: On an unknown `data_format`.
-    """
-    return imagenet_utils.preprocess_input(x, data_format=data_format, mode="tf")
-
-
-def decode_predictions(preds, top=5):
-    """Decodes ImageNet predictions into `(class_name, class_description, score)` tuples.
-
-    Args:
-        preds: Array of shape `(samples, 1000)`.
-        top: How many top guesses to return per sample.
-
-    Returns:
-        One list of tuples per sample, best first.
-    """
-    return imagenet_utils.decode_predictions(preds, top=top)
+preprocess_input, decode_predictions = imagenet_utils.preprocessing_functions("tf", __name__, "MobileNet")

@@ -22,14 +22,14 @@ BLOCKS = ((16, 1, 1), (24, 2, 6), (24, 1, 6), (32, 2, 6), (32, 1, 6), (32, 1, 6)
 def _batch_norm(name):
     from kerasbridge import layers
 
-    return layers.BatchNormalization(axis=-1 if _zoo.channels_last() else 1, epsilon=1e-3, momentum=0.999, name=name)
+    return layers.BatchNormalization(axis=_zoo.channel_axis(-1), epsilon=1e-3, momentum=0.999, name=name)
 
 
 def _inverted_res_block(inputs, expansion, stride, alpha, filters, block_id):
     """Expand (1x1, except block 0), depthwise 3x3, project (1x1, linear); residual add when shapes allow."""
     from kerasbridge import layers
 
-    in_channels = inputs.shape[-1 if _zoo.channels_last() else 1]
+    in_channels = inputs.shape[_zoo.channel_axis(-1)]
     pointwise_filters = make_divisible(int(filters * alpha), 8)
     x = inputs
     prefix = f"block_{block_id}_"
@@ -59,9 +59,9 @@ def _default_size(input_shape, input_tensor):
     from kerasbridge.utils.source_inputs import is_keras_tensor
 
     if input_shape is not None:
-        rows, cols = input_shape[:2] if _zoo.channels_last() else input_shape[1:3]
+        rows, cols = _zoo.image_size(input_shape)
     elif input_tensor is not None and is_keras_tensor(input_tensor):
-        rows, cols = input_tensor.shape[1:3] if _zoo.channels_last() else input_tensor.shape[2:4]
+        rows, cols = _zoo.image_size(input_tensor.shape[1:])
     else:
         return 224
     return rows if rows == cols and rows in PRETRAINED_SIZES else 224
@@ -91,7 +91,6 @@ def MobileNetV2(input_shape=None, alpha=1.0, include_top=True, weights="imagenet
         A `Model` instance.
     """
     from kerasbridge import layers
-    from kerasbridge.backend import image_data_format
 
     _zoo.check_weights_and_classes(
         weights, include_top, classes, imagenet_quote="`imagenet`", received="  Received `weights={weights}`",
@@ -100,11 +99,9 @@ def MobileNetV2(input_shape=None, alpha=1.0, include_top=True, weights="imagenet
     )
     if input_shape is not None and input_tensor is not None:
         check_input_tensor_matches(input_tensor, input_shape)
-    input_shape = imagenet_utils.obtain_input_shape(
-        input_shape, default_size=_default_size(input_shape, input_tensor), min_size=32,
-        data_format=image_data_format(), require_flatten=include_top, weights=weights,
-    )
-    rows, cols = input_shape[:2] if _zoo.channels_last() else input_shape[1:3]
+    input_shape = _zoo.resolve_input_shape(input_shape, _default_size(input_shape, input_tensor), 32, include_top,
+                                           weights)
+    rows, cols = _zoo.image_size(input_shape)
     if weights == "imagenet":
         if alpha not in PRETRAINED_ALPHAS:
             raise ValueError(
@@ -133,49 +130,17 @@ def MobileNetV2(input_shape=None, alpha=1.0, include_top=True, weights="imagenet
     x = _batch_norm("Conv_1_bn")(x)
     x = layers.ReLU(6.0, name="out_relu")(x)
 
-    if include_top:
-        x = layers.GlobalAveragePooling2D()(x)
-        imagenet_utils.validate_activation(classifier_activation, weights)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = _zoo.pooling_head(x, pooling)
+    x = _zoo.classifier_head(x, include_top=include_top, pooling=pooling, classes=classes,
+                             classifier_activation=classifier_activation, weights=weights, top_pool_name=None)
 
     if name is None:
         name = f"mobilenetv2_{alpha:0.2f}_{rows}"
-    model = _zoo.functional_model(input_tensor, img_input, x, name)
     pretrained = None
     if weights == "imagenet":
         suffix = "_no_top" if not include_top else ""
         file_name = f"mobilenet_v2_weights_tf_dim_ordering_tf_kernels_{float(alpha)}_{rows}{suffix}.h5"
         pretrained = (file_name, BASE_WEIGHT_PATH + file_name, None)
-    _zoo.load_weights(model, weights, pretrained)
-    return model
+    return _zoo.assemble_model(input_tensor, img_input, x, name, weights, pretrained)
 
 
-def preprocess_input(x, data_format=None):
-    """Preprocesses images for MobileNetV2: pixels scaled from `[0, 255]` to `[-1, 1]`.
-
-    Args:
-        x: Array or tensor of images, 3D or 4D, values in `[0, 255]`.
-        data_format: `"channels_first"`, `"channels_last"` or `None` (the global setting).
-
-    Returns:
-        The preprocessed images.
-
-    Raises:
-        ValueError: On an unknown `data_format`.
-    """
-    return imagenet_utils.preprocess_input(x, data_format=data_format, mode="tf")
-
-
-def decode_predictions(preds, top=5):
-    """Decodes ImageNet predictions into `(class_name, class_description, score)` tuples.
-
-    Args:
-        preds: Array of shape `(samples, 1000)`.
-        top: How many top guesses to return per sample.
-
-    Returns:
-        One list of tuples per sample, best first.
-    """
-    return imagenet_utils.decode_predictions(preds, top=top)
+preprocess_input, decode_predictions = imagenet_utils.preprocessing_functions("tf", __name__, "MobileNetV2")

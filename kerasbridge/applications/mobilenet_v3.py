@@ -69,7 +69,7 @@ def MobileNetV3(blocks, last_point_ch, input_shape=None, alpha=1.0, model_type="
                         "Received classes={classes}",
     )
     input_shape = _resolve_input_shape(input_shape, input_tensor)
-    rows, cols = input_shape[:2] if _zoo.channels_last() else input_shape[1:3]
+    rows, cols = _zoo.image_size(input_shape)
     if rows and cols and (rows < 32 or cols < 32):
         raise ValueError(f"Input size must be at least 32x32; Received `input_shape={input_shape}`")
     if weights == "imagenet":
@@ -86,7 +86,7 @@ def MobileNetV3(blocks, last_point_ch, input_shape=None, alpha=1.0, model_type="
             )
 
     img_input = _zoo.image_input(input_tensor, input_shape)
-    channel_axis = -1 if _zoo.channels_last() else 1
+    channel_axis = _zoo.channel_axis(-1)
     kernel, activation, se_ratio = (3, relu, None) if minimalistic else (5, hard_swish, 0.25)
 
     x = img_input
@@ -118,16 +118,14 @@ def MobileNetV3(blocks, last_point_ch, input_shape=None, alpha=1.0, model_type="
         imagenet_utils.validate_activation(classifier_activation, weights)
         x = layers.Activation(activation=classifier_activation, name="predictions")(x)
     else:
-        x = _zoo.pooling_head(x, pooling, avg_name="avg_pool", max_name="max_pool")
+        x = _zoo.pooling_head(x, pooling, named=True)
 
-    model = _zoo.functional_model(input_tensor, img_input, x, name)
     pretrained = None
     if weights == "imagenet":
         model_name = f"{model_type}{'_minimalistic' if minimalistic else ''}_224_{alpha}_float"
         file_name = f"weights_mobilenet_v3_{model_name}{'' if include_top else '_no_top_v2'}.h5"
         pretrained = (file_name, BASE_WEIGHT_PATH + file_name, WEIGHTS_HASHES[model_name][0 if include_top else 1])
-    _zoo.load_weights(model, weights, pretrained)
-    return model
+    return _zoo.assemble_model(input_tensor, img_input, x, name, weights, pretrained)
 
 
 def MobileNetV3Small(input_shape=None, alpha=1.0, minimalistic=False, include_top=True, weights="imagenet",
@@ -174,27 +172,4 @@ MobileNetV3Small.__doc__ = _DOC.format(name="MobileNetV3Small")
 MobileNetV3Large.__doc__ = _DOC.format(name="MobileNetV3Large")
 
 
-def preprocess_input(x, data_format=None):
-    """A placeholder kept for API consistency: MobileNetV3 preprocesses inside the model.
-
-    Args:
-        x: Array or tensor of images.
-        data_format: Unused.
-
-    Returns:
-        `x`, unchanged.
-    """
-    return x
-
-
-def decode_predictions(preds, top=5):
-    """Decodes ImageNet predictions into `(class_name, class_description, score)` tuples.
-
-    Args:
-        preds: Array of shape `(samples, 1000)`.
-        top: How many top guesses to return per sample.
-
-    Returns:
-        One list of tuples per sample, best first.
-    """
-    return imagenet_utils.decode_predictions(preds, top=top)
+preprocess_input, decode_predictions = imagenet_utils.preprocessing_functions(None, __name__, "MobileNetV3")

@@ -8,7 +8,7 @@ name scopes, so weight paths read like `normal_A_block_0/block_1/separable_conv_
 import warnings
 
 from kerasbridge import backend, layers
-from kerasbridge.applications import _b_utils, imagenet_utils
+from kerasbridge.applications import _zoo, imagenet_utils
 
 _WEIGHTS_URL = "https://storage.googleapis.com/tensorflow/keras-applications/nasnet/"
 
@@ -25,12 +25,8 @@ _WEIGHT_FILES = {
 }
 
 
-def _axis():
-    return 1 if backend.image_data_format() == "channels_first" else -1
-
-
 def _batch_norm(name=None):
-    return layers.BatchNormalization(axis=_axis(), momentum=0.9997, epsilon=1e-3, name=name)
+    return layers.BatchNormalization(axis=_zoo.channel_axis(-1), momentum=0.9997, epsilon=1e-3, name=name)
 
 
 def _pointwise(filters, name):
@@ -60,8 +56,8 @@ def _separable_conv_block(ip, filters, kernel_size=(3, 3), strides=(1, 1), block
 
 def _adjust_block(p, ip, filters, block_id=None):
     """Bring the previous cell's output `p` to the spatial size and channel count of `ip`."""
-    axis = _axis()
-    spatial_axis = 2 if backend.image_data_format() == "channels_first" else -2
+    axis = _zoo.channel_axis(-1)
+    spatial_axis = -2 if _zoo.channels_last() else 2
     with backend.name_scope("adjust_block"):
         if p is None:
             return ip
@@ -121,7 +117,7 @@ def _normal_a_cell(ip, p, filters, block_id=None):
         with backend.name_scope("block_5"):
             x5 = _separable_conv_block(h, filters, block_id=f"normal_left5_{block_id}")
             x5 = layers.add([x5, h], name=f"normal_add_5_{block_id}")
-        x = layers.concatenate([p, x1, x2, x3, x4, x5], axis=_axis(), name=f"normal_concat_{block_id}")
+        x = layers.concatenate([p, x1, x2, x3, x4, x5], axis=_zoo.channel_axis(-1), name=f"normal_concat_{block_id}")
     return x, ip
 
 
@@ -157,21 +153,21 @@ def _reduction_a_cell(ip, p, filters, block_id=None):
             right = layers.MaxPooling2D((3, 3), strides=(2, 2), padding="valid",
                                         name=f"reduction_right5_{block_id}")(h3)
             x5 = layers.add([left, right], name=f"reduction_add4_{block_id}")
-        x = layers.concatenate([x2, x3, x4, x5], axis=_axis(), name=f"reduction_concat_{block_id}")
+        x = layers.concatenate([x2, x3, x4, x5], axis=_zoo.channel_axis(-1), name=f"reduction_concat_{block_id}")
     return x, ip
 
 
 def _nasnet(input_shape, *, penultimate_filters, num_blocks, stem_block_filters, skip_reduction,
             filter_multiplier, include_top, weights, input_tensor, pooling, classes, default_size,
             classifier_activation, name):
-    _b_utils.check_weights_argument(weights, include_top, classes, classifier_activation)
+    _zoo.check_weights_argument(weights, include_top, classes, classifier_activation)
     if isinstance(input_shape, tuple) and None in input_shape and weights == "imagenet":
         raise ValueError(
             "When specifying the input shape of a NASNet and loading `ImageNet` weights, the input_shape "
             f"argument must be static (no None entries). Got: `input_shape={input_shape}`."
         )
-    input_shape = _b_utils.resolve_input_shape(input_shape, default_size, 32, include_top, weights)
-    if backend.image_data_format() != "channels_last":
+    input_shape = _zoo.resolve_input_shape(input_shape, default_size, 32, include_top, weights)
+    if not _zoo.channels_last():
         warnings.warn(
             'The NASNet family of models is only available for the input data format "channels_last" '
             "(width, height, channels). However your settings specify the default data format "
@@ -180,7 +176,7 @@ def _nasnet(input_shape, *, penultimate_filters, num_blocks, stem_block_filters,
             'expect inputs to follow the "channels_last" data format.',
             stacklevel=3,
         )
-    img_input = _b_utils.image_input(input_tensor, input_shape)
+    img_input = _zoo.image_input(input_tensor, input_shape)
     if penultimate_filters % (24 * (filter_multiplier**2)) != 0:
         raise ValueError(
             "For NASNet-A models, the `penultimate_filters` must be a multiple of 24 * "
@@ -204,43 +200,23 @@ def _nasnet(input_shape, *, penultimate_filters, num_blocks, stem_block_filters,
             x, p = _normal_a_cell(x, p, width, block_id=f"{first_id + index}")
 
     x = layers.Activation("relu")(x)
-    if include_top:
-        x = layers.GlobalAveragePooling2D()(x)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    elif pooling == "avg":
-        x = layers.GlobalAveragePooling2D()(x)
-    elif pooling == "max":
-        x = layers.GlobalMaxPooling2D()(x)
+    x = _zoo.classifier_head(x, include_top=include_top, pooling=pooling, classes=classes,
+                             classifier_activation=classifier_activation, weights=weights, top_pool_name=None)
 
     if weights == "imagenet" and default_size not in _WEIGHT_FILES:
         raise ValueError("ImageNet weights can only be loaded with NASNetLarge or NASNetMobile")
     file_name, origin_name, file_hash = _WEIGHT_FILES.get(default_size, _WEIGHT_FILES[331])[bool(include_top)]
-    return _b_utils.assemble_model(input_tensor, img_input, x, name, weights,
-                                   imagenet_file=(file_name, _WEIGHTS_URL + origin_name, file_hash))
+    return _zoo.assemble_model(input_tensor, img_input, x, name, weights,
+                               (file_name, _WEIGHTS_URL + origin_name, file_hash))
 
 
 _CONSTRUCTOR_DOC = """Instantiates the NASNet-A {size} architecture ({default}x{default} images).
 
-    Preprocess inputs with `kerasbridge.applications.nasnet.preprocess_input`.
-
-    Args:
-        input_shape: Optional shape tuple, only when `include_top` is `False` (otherwise it must be
-            `({default}, {default}, 3)`); height and width must be at least 32. Defaults to
-            `({default}, {default}, 3)`.
-        include_top: Whether to put the global-pooling + `Dense` classifier on top.
-        weights: `None` (random initialization), `"imagenet"` (downloads the pretrained weights)
-            or the path of a weights file to load.
-        input_tensor: Optional Keras tensor (the output of `layers.Input()`) to use as the model input.
-        pooling: Pooling applied when `include_top` is `False`: `None` (4D feature map), `"avg"`
-            or `"max"` (global pooling, 2D output).
-        classes: Number of classes of the classifier (1000 for `"imagenet"` weights).
-        classifier_activation: Activation of the classifier layer (`None` returns logits); only
-            `None` or `"softmax"` with pretrained weights.
-        name: Name of the model.
-
-    Returns:
-        A `Model` instance.
-    """
+    Reference: [Learning Transferable Architectures for Scalable Image Recognition](
+    https://arxiv.org/abs/1707.07012). Expects inputs prepared by
+    `keras.applications.nasnet.preprocess_input` (pixels scaled to `[-1, 1]`). The input shape
+    defaults to `({default}, {default}, 3)`; images must be at least 32x32.
+""" + _zoo.COMMON_ARGS_DOC
 
 
 def NASNetMobile(input_shape=None, include_top=True, weights="imagenet", input_tensor=None, pooling=None,
@@ -265,27 +241,4 @@ NASNetMobile.__doc__ = _CONSTRUCTOR_DOC.format(size="Mobile", default=224)
 NASNetLarge.__doc__ = _CONSTRUCTOR_DOC.format(size="Large", default=331)
 
 
-def preprocess_input(x, data_format=None):
-    """Scale pixels from `[0, 255]` to `[-1, 1]` ("tf" mode).
-
-    Args:
-        x: A float numpy array or tensor of RGB pixels in `[0, 255]`, 3D or 4D.
-        data_format: `"channels_last"` or `"channels_first"`; defaults to `image_data_format()`.
-
-    Returns:
-        The preprocessed array or tensor.
-    """
-    return imagenet_utils.preprocess_input(x, data_format=data_format, mode="tf")
-
-
-def decode_predictions(preds, top=5):
-    """Decode ImageNet predictions into `(class_name, class_description, score)` tuples.
-
-    Args:
-        preds: Array of predictions, shape `(samples, 1000)`.
-        top: Number of top guesses to return per sample.
-
-    Returns:
-        One list of `top` tuples per sample.
-    """
-    return imagenet_utils.decode_predictions(preds, top=top)
+preprocess_input, decode_predictions = imagenet_utils.preprocessing_functions("tf", __name__, "NASNet")

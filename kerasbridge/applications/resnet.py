@@ -52,15 +52,11 @@ def ResNet(stack_fn, preact, use_bias, include_top=True, weights="imagenet", inp
         A `Model` instance.
     """
     from kerasbridge import layers
-    from kerasbridge.backend import image_data_format
 
     _zoo.check_weights_and_classes(weights, include_top, classes)
-    input_shape = imagenet_utils.obtain_input_shape(
-        input_shape, default_size=224, min_size=32, data_format=image_data_format(),
-        require_flatten=include_top, weights=weights,
-    )
+    input_shape = _zoo.resolve_input_shape(input_shape, 224, 32, include_top, weights)
     img_input = _zoo.image_input(input_tensor, input_shape)
-    bn_axis = 3 if _zoo.channels_last() else 1
+    bn_axis = _zoo.channel_axis()
 
     x = layers.ZeroPadding2D(padding=((3, 3), (3, 3)), name="conv1_pad")(img_input)
     x = layers.Conv2D(64, 7, strides=2, use_bias=use_bias, name="conv1_conv")(x)
@@ -75,16 +71,10 @@ def ResNet(stack_fn, preact, use_bias, include_top=True, weights="imagenet", inp
     if preact:
         x = layers.BatchNormalization(axis=bn_axis, epsilon=BN_EPSILON, name="post_bn")(x)
         x = layers.Activation("relu", name="post_relu")(x)
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        imagenet_utils.validate_activation(classifier_activation, weights)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = _zoo.pooling_head(x, pooling, avg_name="avg_pool", max_name="max_pool")
-
-    model = _zoo.functional_model(input_tensor, img_input, x, name)
-    _zoo.load_weights(model, weights, pretrained_weights_file(weights_name, include_top))
-    return model
+    x = _zoo.classifier_head(x, include_top=include_top, pooling=pooling, classes=classes,
+                             classifier_activation=classifier_activation, weights=weights, named_pooling=True)
+    return _zoo.assemble_model(input_tensor, img_input, x, name, weights,
+                               pretrained_weights_file(weights_name, include_top))
 
 
 def _resnet_v1(blocks_per_stack, weights_name, include_top, weights, input_tensor, input_shape, pooling, classes,
@@ -129,30 +119,4 @@ ResNet101.__doc__ = _DOC.format(depth=101)
 ResNet152.__doc__ = _DOC.format(depth=152)
 
 
-def preprocess_input(x, data_format=None):
-    """Preprocesses images for ResNet: RGB to BGR, then the ImageNet mean is subtracted per channel.
-
-    Args:
-        x: Array or tensor of images, 3D or 4D, values in `[0, 255]`.
-        data_format: `"channels_first"`, `"channels_last"` or `None` (the global setting).
-
-    Returns:
-        The preprocessed images.
-
-    Raises:
-        ValueError: On an unknown `data_format`.
-    """
-    return imagenet_utils.preprocess_input(x, data_format=data_format, mode="caffe")
-
-
-def decode_predictions(preds, top=5):
-    """Decodes ImageNet predictions into `(class_name, class_description, score)` tuples.
-
-    Args:
-        preds: Array of shape `(samples, 1000)`.
-        top: How many top guesses to return per sample.
-
-    Returns:
-        One list of tuples per sample, best first.
-    """
-    return imagenet_utils.decode_predictions(preds, top=top)
+preprocess_input, decode_predictions = imagenet_utils.preprocessing_functions("caffe", __name__, "ResNet")

@@ -52,30 +52,4 @@ ResNet101V2.__doc__ = _DOC.format(depth=101)
 ResNet152V2.__doc__ = _DOC.format(depth=152)
 
 
-def preprocess_input(x, data_format=None):
-    """Preprocesses images for ResNetV2: pixels scaled from `[0, 255]` to `[-1, 1]`.
-
-    Args:
-        x: Array or tensor of images, 3D or 4D, values in `[0, 255]`.
-        data_format: `"channels_first"`, `"channels_last"` or `None` (the global setting).
-
-    Returns:
-        The preprocessed images.
-
-    Raises:
-        ValueError: On an unknown `data_format`.
-    """
-    return imagenet_utils.preprocess_input(x, data_format=data_format, mode="tf")
-
-
-def decode_predictions(preds, top=5):
-    """Decodes ImageNet predictions into `(class_name, class_description, score)` tuples.
-
-    Args:
-        preds: Array of shape `(samples, 1000)`.
-        top: How many top guesses to return per sample.
-
-    Returns:
-        One list of tuples per sample, best first.
-    """
-    return imagenet_utils.decode_predictions(preds, top=top)
+preprocess_input, decode_predictions = imagenet_utils.preprocessing_functions("tf", __name__, "ResNetV2")

@@ -176,3 +176,51 @@ def test_validate_activation():
     imagenet_utils.validate_activation(None, "imagenet")
     with pytest.raises(ValueError, match="Only `None` and `softmax` activations are allowed"):
         imagenet_utils.validate_activation("sigmoid", "imagenet")
+
+
+@pytest.mark.parametrize("module_name, mode", [
+    ("resnet", "caffe"), ("resnet_v2", "tf"), ("mobilenet_v2", "tf"), ("densenet", "torch"), ("vgg19", "caffe"),
+])
+def test_module_preprocess_input_uses_its_mode(module_name, mode):
+    import importlib
+
+    module = importlib.import_module(f"kerasbridge.applications.{module_name}")
+    expected = imagenet_utils.preprocess_input(_pixel_image(), mode=mode)
+    np.testing.assert_allclose(module.preprocess_input(_pixel_image()), expected, rtol=1e-6)
+
+
+@pytest.mark.parametrize("module_name", ["efficientnet", "efficientnet_v2", "convnext", "mobilenet_v3"])
+def test_self_preprocessing_modules_return_their_input(module_name):
+    import importlib
+
+    module = importlib.import_module(f"kerasbridge.applications.{module_name}")
+    images = _pixel_image()
+    assert module.preprocess_input(images, data_format="channels_last") is images
+
+
+def test_module_functions_look_hand_written():
+    import inspect
+
+    from kerasbridge.applications import inception_v3
+
+    for function, name in ((inception_v3.preprocess_input, "preprocess_input"),
+                           (inception_v3.decode_predictions, "decode_predictions")):
+        assert function.__name__ == function.__qualname__ == name
+        assert function.__module__ == "kerasbridge.applications.inception_v3"
+        assert "InceptionV3" in function.__doc__
+    assert str(inspect.signature(inception_v3.preprocess_input)) == "(x, data_format=None)"
+    assert str(inspect.signature(inception_v3.decode_predictions)) == "(preds, top=5)"
+
+
+def test_module_decode_predictions_uses_the_shared_class_index(monkeypatch):
+    from kerasbridge.applications import xception
+
+    monkeypatch.setattr(imagenet_utils, "CLASS_INDEX", {str(i): [f"n{i}", f"class_{i}"] for i in range(1000)})
+    preds = np.zeros((1, 1000), dtype="float32")
+    preds[0, 7] = 1.0
+    assert xception.decode_predictions(preds, top=1)[0][0][:2] == ("n7", "class_7")
+
+
+def test_preprocessing_functions_rejects_unknown_modes():
+    with pytest.raises(ValueError, match="Expected mode to be one of"):
+        imagenet_utils.preprocessing_functions("onnx", __name__, "Model")
