@@ -15,13 +15,12 @@ def _device_type(device_mesh) -> str:
 
 def _torch_mesh(device_mesh):
     """The `torch.distributed.DeviceMesh` over all processes with the Keras mesh's shape and axis names."""
-    key = (id(device_mesh), device_mesh.shape, tuple(device_mesh.axis_names))
+    key = (_device_type(device_mesh), device_mesh.shape, tuple(device_mesh.axis_names))
     mesh = _TORCH_MESHES.get(key)
     if mesh is None:
         from torch.distributed.device_mesh import init_device_mesh
 
-        mesh = init_device_mesh(_device_type(device_mesh), device_mesh.shape,
-                                mesh_dim_names=tuple(device_mesh.axis_names))
+        mesh = init_device_mesh(key[0], key[1], mesh_dim_names=key[2])
         _TORCH_MESHES[key] = mesh
     return mesh
 

@@ -29,6 +29,15 @@ def _dtensor_type():
     return DTensor
 
 
+def data_parallel_mesh(trainer):
+    """The data-parallel device mesh when `trainer` runs Lightning's `ModelParallelStrategy`, else None."""
+    from lightning.pytorch.strategies import ModelParallelStrategy
+
+    if trainer is None or not isinstance(trainer.strategy, ModelParallelStrategy):
+        return None
+    return trainer.strategy.device_mesh["data_parallel"]
+
+
 def is_sharded(model) -> bool:
     """Whether `shard_model` has sharded `model` and `gather_model` has not undone it yet."""
     return bool(model.__dict__.get("_fsdp_sharded"))
@@ -99,26 +108,12 @@ def _rename_variable_parameters(model, sharded: bool) -> None:
         variable._key = new_key
 
 
-def _optimizer_variables(optimizer):
-    seen, found = set(), []
-    stack = [optimizer]
-    while stack:
-        current = stack.pop()
-        if current is None or id(current) in seen:
-            continue
-        seen.add(id(current))
-        found.extend(getattr(current, "variables", []))
-        stack.extend(getattr(current, "optimizers", []) or [])
-        stack.append(getattr(current, "inner_optimizer", None))
-    return found
-
-
 def _relayout_slots(optimizer, shard: bool) -> None:
     """Lay each slot variable out like its reference weight (`shard`), or gather it back to a full tensor."""
     if optimizer is None:
         return
     dtensor = _dtensor_type()
-    for slot in _optimizer_variables(optimizer):
+    for slot in optimizer.variables:  # a wrapping optimizer lists its inner ones' too
         reference = getattr(slot, "_reference_variable", None)
         value = slot.value
         if shard:

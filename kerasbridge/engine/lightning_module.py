@@ -15,7 +15,7 @@ import inspect
 import lightning
 import torch
 
-from kerasbridge.engine import device_placement, replica_sync
+from kerasbridge.engine import device_placement, fsdp, replica_sync
 from kerasbridge.engine.resume import is_skipped_step
 from kerasbridge.engine.step_groups import BatchGroup, batch_range
 
@@ -113,16 +113,12 @@ class KerasLightningModule(lightning.LightningModule):
         """
 
     def _shard_model(self) -> None:
-        from kerasbridge.engine import fsdp
-
-        mesh = fsdp_mesh(self.trainer)
+        mesh = fsdp.data_parallel_mesh(self.trainer)
         if mesh is not None and not fsdp.is_sharded(self.keras_model):
             fsdp.shard_model(self.keras_model, mesh)
 
     def _gather_model(self) -> None:
-        if self.keras_model.__dict__.get("_fsdp_sharded"):
-            from kerasbridge.engine import fsdp
-
+        if fsdp.is_sharded(self.keras_model):
             fsdp.gather_model(self.keras_model)
 
     # -- Keras callbacks from Lightning hooks ---------------------------------------------------------
@@ -254,15 +250,6 @@ for _hook in ("training_step", "validation_step", "test_step", "predict_step"):
     _function = KerasLightningModule.__dict__[_hook]
     _function.__signature__ = inspect.signature(_function)
 del _hook, _function
-
-
-def fsdp_mesh(trainer):
-    """The data-parallel device mesh when the trainer runs Lightning's `ModelParallelStrategy`, else None."""
-    from lightning.pytorch.strategies import ModelParallelStrategy
-
-    if trainer is None or not isinstance(trainer.strategy, ModelParallelStrategy):
-        return None
-    return trainer.strategy.device_mesh["data_parallel"]
 
 
 def to_python(logs: dict) -> dict:
