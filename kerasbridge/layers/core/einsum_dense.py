@@ -239,7 +239,7 @@ class EinsumDense(EinsumDenseQuantizationMixin, LoraMixin, Layer):
     def load_own_variables(self, store) -> None:
         """Read `kernel` and `bias` back; a LoRA delta restarts from zero."""
         if self._is_quantized:
-            self._load_variables_in_order(store, list(self._quantized_variables_by_name().values()))
+            self._load_variables_in_order(store, list(self._quantized_variables_by_name(merge_lora=False).values()))
             self._reset_lora()
             return
         expected = 2 if self.bias is not None else 1

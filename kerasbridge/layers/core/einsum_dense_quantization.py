@@ -195,10 +195,11 @@ class EinsumDenseQuantizationMixin(QuantizationMixin):
             return tuple(self.original_kernel_shape)
         return tuple(self._kernel.shape)
 
-    def _quantized_variables_by_name(self) -> dict:
+    def _quantized_variables_by_name(self, merge_lora: bool = True) -> dict:
+        """The quantized variables by saved name; with `merge_lora`, LoRA folded in (as values to save)."""
         names = DENSE_VARIABLE_ORDER[self.quantization_mode]
         variables = {name: getattr(self, "_kernel" if name == "kernel" else name, None) for name in names}
-        if self.lora_enabled and self.quantization_mode in ("int8", "int4"):
+        if merge_lora and self.lora_enabled and self.quantization_mode in ("int8", "int4"):
             variables.update(self._requantized_with_lora())
         return variables
 

@@ -156,7 +156,7 @@ class Embedding(EmbeddingQuantizationMixin, LoraMixin, Layer):
     def load_own_variables(self, store) -> None:
         """Read the table back; a LoRA delta restarts from zero."""
         if self._is_quantized:
-            self._load_variables_in_order(store, list(self._quantized_variables_by_name().values()))
+            self._load_variables_in_order(store, list(self._quantized_variables_by_name(merge_lora=False).values()))
             self._reset_lora()
             return
         if len(store.keys()) != 1:

@@ -108,10 +108,11 @@ class EmbeddingQuantizationMixin(QuantizationMixin):
     def _unpacked_weight_shape(self):
         return (self.input_dim, self.output_dim) if self.quantization_mode == "int4" else None
 
-    def _quantized_variables_by_name(self) -> dict:
+    def _quantized_variables_by_name(self, merge_lora: bool = True) -> dict:
+        """The quantized variables by saved name; with `merge_lora`, LoRA folded in (as values to save)."""
         names = EMBEDDING_VARIABLE_ORDER[self.quantization_mode]
         variables = {name: getattr(self, "_embeddings" if name == "embeddings" else name, None) for name in names}
-        if self.lora_enabled:
+        if merge_lora and self.lora_enabled:
             variables.update(self._requantized_with_lora())
         return variables
 

@@ -72,3 +72,35 @@ def test_quantized_model_trains_its_float_variables():
     before = model.get_layer("head").bias.numpy()
     model.fit(np.ones((4, 4), "int32"), np.ones((4, 4, 2), "float32"), epochs=1, verbose=0)
     assert not np.allclose(model.get_layer("head").bias.numpy(), before)
+
+
+@pytest.mark.parametrize("mode", ["int8", "int4"])
+def test_weights_load_into_quantized_layers_with_lora_enabled(tmp_path, mode):
+    # A QLoRA checkpoint: the file holds the LoRA delta folded into the quantized weights; loading it
+    # into a model whose quantized layers have LoRA enabled fills the quantized variables and restarts
+    # LoRA from zero, so that model predicts what a model without LoRA loading the same file predicts.
+    x = np.random.default_rng(0).integers(0, 12, size=(8, 4))
+    y = np.random.default_rng(1).normal(size=(8, 4, 2)).astype("float32")
+
+    def quantized(lora):
+        kb.utils.set_random_seed(0)
+        model = _model()
+        model.quantize(mode)
+        if lora:
+            for layer in model.layers[1:]:
+                layer.enable_lora(2)
+        return model
+
+    trained = quantized(lora=True)
+    trained.compile(optimizer=kb.optimizers.SGD(0.1), loss="mse")
+    trained.fit(x, y, epochs=2, batch_size=4, verbose=0)
+    path = str(tmp_path / "qlora.weights.h5")
+    trained.save_weights(path)
+
+    resumed, plain = quantized(lora=True), quantized(lora=False)
+    resumed.load_weights(path)
+    plain.load_weights(path)
+    for layer in resumed.layers[1:]:
+        lora_b = layer.lora_embeddings_b if hasattr(layer, "lora_embeddings_b") else layer.lora_kernel_b
+        assert not np.any(lora_b.numpy())
+    np.testing.assert_allclose(resumed.predict(x, verbose=0), plain.predict(x, verbose=0), atol=1e-6)
