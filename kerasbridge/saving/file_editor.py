@@ -8,7 +8,6 @@ import json
 import math
 import os
 import pprint
-import re
 import zipfile
 
 import numpy as np
@@ -18,24 +17,6 @@ from kerasbridge.utils.summary_utils import bold_text, highlight_symbol
 # Datasets larger than this are refused, as Keras does, so a crafted file cannot exhaust memory.
 _MAX_DATASET_BYTES = 1 << 32
 _MAX_RANK = 64
-
-
-class _Console:
-    """Prints rich markup with `rich` when it is installed, else as plain text with the markup removed."""
-
-    def __init__(self):
-        try:
-            import rich.console
-        except ImportError:
-            self._console = None
-        else:
-            self._console = rich.console.Console(highlight=False)
-
-    def print(self, text: str) -> None:
-        if self._console is not None:
-            self._console.print(text)
-        else:
-            print(re.sub(r"\[/?(?:bold|color\(\d+\))?\]", "", text))
 
 
 class _SpecStore:
@@ -85,7 +66,9 @@ class KerasFileEditor:
         self.metadata = None
         self.config = None
         self.model = None
-        self.console = _Console()
+        import rich.console
+
+        self.console = rich.console.Console(highlight=False)
         path = os.fspath(filepath)
         if path.endswith(".keras"):
             from kerasbridge.saving.h5_store import H5IOStore

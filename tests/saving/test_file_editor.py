@@ -33,25 +33,6 @@ def test_reads_the_weights_of_a_keras_archive(tmp_path, capsys):
     assert editor.config["class_name"] == "Sequential" and "keras_version" in editor.metadata
 
 
-def test_summary_without_rich_prints_plain_text(tmp_path, capsys, monkeypatch):
-    import builtins
-
-    _, path = _saved_model(tmp_path, "model.weights.h5")
-    real_import = builtins.__import__
-
-    def no_rich(name, *args, **kwargs):
-        if name.startswith("rich"):
-            raise ImportError(name)
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", no_rich)
-    editor = KerasFileEditor(path)
-    editor.summary()
-    out = capsys.readouterr().out
-    assert "[bold]" not in out and "[color" not in out
-    assert "  > layers\n" in out and "\n      │   ├─ 0: shape=(3, 4), dtype=float32\n" in out
-
-
 def test_bare_names_edit_a_model_file_without_optimizer(tmp_path):
     _, path = _saved_model(tmp_path, "model.weights.h5")
     editor = KerasFileEditor(path)

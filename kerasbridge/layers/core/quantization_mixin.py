@@ -8,7 +8,7 @@ import torch
 
 from kerasbridge import dtype_policies
 from kerasbridge.backend import naming, state_version
-from kerasbridge.quantizers.quantization_config import QUANTIZATION_MODES, block_size_for_layer
+from kerasbridge.quantizers.quantization_config import block_size_for_layer
 from kerasbridge.quantizers.quantization_config import validate_and_resolve_config as _resolve_config
 
 
@@ -141,8 +141,6 @@ class QuantizationMixin:
                 f"Layer '{self.name}' is already quantized with dtype_policy='{self.dtype_policy.name}'. "
                 f"Received: mode={mode}"
             )
-        if mode not in QUANTIZATION_MODES:
-            raise ValueError(f"Invalid quantization mode. Expected one of {QUANTIZATION_MODES}. Received: mode={mode}")
         if mode == "int8" and self.compute_dtype == "float16":
             raise ValueError(
                 f"Quantization mode='{mode}' doesn't work well with compute_dtype='float16'. Consider loading "
